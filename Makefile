@@ -1,0 +1,37 @@
+# edu-policy-kg — `make help` lists the targets.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+OUT ?= out
+
+.DEFAULT_GOAL := help
+.PHONY: help install build test lint format clean
+
+help: ## Show this list of targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+install: $(STAMP) ## Create .venv and install the project with its dev tools
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+build: install ## Build the graph from seeds/ into out/, validate it, print a summary
+	$(BIN)/kg build seeds --out $(OUT)
+
+test: install ## Run the whole test suite
+	$(BIN)/pytest
+
+lint: install ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## Apply ruff fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean: ## Remove build outputs and caches (keeps .venv)
+	rm -rf $(OUT) .pytest_cache .ruff_cache build *.egg-info
