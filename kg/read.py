@@ -22,6 +22,8 @@ TEXT_SUFFIXES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 LEGACY_ENCODINGS = ("gb18030", "big5")
 _DOC_ID_SAFE = re.compile(r"^[A-Za-z0-9_.-]+$")
+# Control characters other than tab and line breaks print nothing, and RDF syntaxes cannot carry them raw.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.IGNORECASE)
 
 
@@ -68,6 +70,7 @@ def decode_document(data: bytes, *, name: str, media_type: str, path: Path | Non
         raise InputError(shown, "binary content (NUL bytes): not a text or HTML document")
     decoded = _decode(data, shown, media_type)
     text = visible_text(decoded.text) if media_type == "text/html" else decoded.text
+    text = _CONTROL.sub("", text)
     if not text.strip():
         raise InputError(shown, "no visible text")
     return SourceDocument(

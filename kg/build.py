@@ -1,0 +1,141 @@
+"""The orchestrator: runs the stages in order. It holds no extraction logic of its own.
+
+read → normalise → structure → dates → government → map to RDF → validate → write
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset
+
+from kg.dates import find_dates
+from kg.errors import InputError, KgError
+from kg.government import resolve_government
+from kg.iris import Iris
+from kg.namespaces import DEFAULT_BASE
+from kg.normalise import normalise
+from kg.rdf_mapping import add_build, map_document, new_dataset
+from kg.read import DEFAULT_MAX_BYTES, TEXT_SUFFIXES, read_document
+from kg.records import DocumentRecord, SourceDocument
+from kg.stats import DocumentStats, class_counts, document_stats, triple_count
+from kg.structure import segment
+from kg.validate import ValidationResult, validate, write_report
+from kg.write import serialise, write_atomically
+
+ProgressHook = Callable[[int, int, str, "DocumentRecord | InputError"], None]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    out_dir: Path = Path("out")
+    base: str = DEFAULT_BASE
+    max_bytes: int = DEFAULT_MAX_BYTES
+    run_validation: bool = True
+
+
+@dataclass
+class BuildReport:
+    documents: list[DocumentStats] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+    validation: ValidationResult | None = None
+    triples: int = 0
+    classes: dict[str, int] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        return self.validation is None or self.validation.conforms
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[InputError]]:
+    """Input files, folders expanded recursively (hidden entries skipped), in a stable order."""
+    found: list[Path] = []
+    errors: list[InputError] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.parts))
+            )
+        elif path.exists():
+            found.append(path)
+        else:
+            errors.append(InputError(str(path), "no such file or folder"))
+    return found, errors
+
+
+def extract(source: SourceDocument) -> DocumentRecord:
+    """Every extraction stage for one decoded document."""
+    normalised = normalise(source)
+    structure = segment(normalised)
+    return DocumentRecord(
+        source=source,
+        normalised=normalised,
+        structure=structure,
+        dates=find_dates(normalised, structure),
+        government=resolve_government(normalised, structure),
+    )
+
+
+def extract_all(
+    files: list[Path], options: BuildOptions, progress: ProgressHook | None = None
+) -> tuple[list[DocumentRecord], list[InputError]]:
+    records: list[DocumentRecord] = []
+    errors: list[InputError] = []
+    seen: dict[str, Path] = {}
+    for n, path in enumerate(files, start=1):
+        outcome: DocumentRecord | InputError
+        try:
+            if path.suffix.lower() not in TEXT_SUFFIXES:
+                raise InputError(
+                    str(path),
+                    f"unsupported file type '{path.suffix or '(none)'}' (expected .txt, .html or .htm)",
+                )
+            source = read_document(path, max_bytes=options.max_bytes)
+            if source.doc_id in seen:
+                raise InputError(str(path), f"same document key '{source.doc_id}' as {seen[source.doc_id]}; rename one")
+            seen[source.doc_id] = path
+            outcome = extract(source)
+            records.append(outcome)
+        except InputError as err:
+            outcome = err
+            errors.append(err)
+        if progress:
+            progress(n, len(files), str(path), outcome)
+    return records, errors
+
+
+def to_dataset(records: list[DocumentRecord], base: str = DEFAULT_BASE) -> Dataset:
+    iris = Iris(base)
+    dataset = new_dataset()
+    build = add_build(dataset, iris, [record.source for record in records])
+    for record in records:
+        map_document(dataset, iris, record, build)
+    return dataset
+
+
+def build(paths: Iterable[Path], options: BuildOptions, progress: ProgressHook | None = None) -> BuildReport:
+    """Build, validate and write the graph. Per-file input errors are reported, not raised."""
+    files, missing = discover(paths)
+    records, errors = extract_all(files, options, progress)
+    report = BuildReport(errors=missing + errors)
+    if not records:
+        raise KgError(
+            "no document could be built"
+            + (f" ({len(report.errors)} input errors)" if report.errors else " (no input files)")
+        )
+    dataset = to_dataset(records, options.base)
+    if options.run_validation:
+        report.validation = validate(dataset)
+    outputs = serialise(dataset)
+    writers = {name: (lambda path, data=data: path.write_bytes(data)) for name, data in outputs.items()}
+    if report.validation is not None:
+        writers["validation.ttl"] = lambda path: write_report(report.validation, path)
+    write_atomically(options.out_dir, writers)
+    report.files = [options.out_dir / name for name in writers]
+    report.triples = triple_count(dataset)
+    report.classes = class_counts(dataset)
+    report.documents = [document_stats(dataset, record.source.doc_id, options.base) for record in records]
+    return report

@@ -1,0 +1,252 @@
+"""The `kg` command: parses arguments, calls the library, and turns domain errors into one line and an exit code.
+
+Exit codes: 0 ok, 1 the data does not conform (SHACL violations), 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from kg import __version__
+from kg.errors import InputError, KgError, UsageError
+from kg.namespaces import DEFAULT_BASE
+from kg.read import DEFAULT_MAX_BYTES
+from kg.textwidth import table
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.handler(args)
+    except KgError as err:
+        print(f"kg {args.command}: error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print(f"kg {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kg",
+        description="Build, validate, score and inspect the edu-policy-kg knowledge graph of Chinese "
+        "local-government education work plans.",
+    )
+    parser.add_argument("--version", action="version", version=f"edu-policy-kg {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build the graph from documents (.txt, .html) into an output folder")
+    build.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders to read")
+    build.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out)")
+    build.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI for resources (default: {DEFAULT_BASE})")
+    build.add_argument(
+        "--max-bytes",
+        type=_positive_int,
+        default=DEFAULT_MAX_BYTES,
+        help=f"refuse input files larger than this (default: {DEFAULT_MAX_BYTES})",
+    )
+    build.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
+    build.add_argument("--strict", action="store_true", help="exit 2 when any input file could not be read")
+    build.add_argument("--quiet", action="store_true", help="no progress output")
+    build.set_defaults(handler=_build)
+
+    validate = commands.add_parser("validate", help="validate a built graph against the SHACL shapes")
+    validate.add_argument("--out", type=Path, default=Path("out"), help="folder holding graph.trig (default: out)")
+    validate.set_defaults(handler=_validate)
+
+    evaluate = commands.add_parser("eval", help="score a built graph against a gold annotation file")
+    evaluate.add_argument("gold", type=Path, metavar="GOLD.json", help="gold file in the GUIDELINES.md format")
+    evaluate.add_argument("--out", type=Path, default=Path("out"), help="folder holding graph.trig (default: out)")
+    evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")
+    evaluate.add_argument("--per-document", action="store_true", help="also print a line per document")
+    evaluate.set_defaults(handler=_eval)
+
+    stats = commands.add_parser("stats", help="counts per class and per document of a built graph")
+    stats.add_argument("--out", type=Path, default=Path("out"), help="folder holding graph.trig (default: out)")
+    stats.set_defaults(handler=_stats)
+    return parser
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {value}")
+    return number
+
+
+# --- build -------------------------------------------------------------------------------------------------
+
+
+def _build(args: argparse.Namespace) -> int:
+    from kg.build import BuildOptions, build
+
+    options = BuildOptions(
+        out_dir=args.out, base=args.base, max_bytes=args.max_bytes, run_validation=not args.no_validate
+    )
+    with _Progress(enabled=not args.quiet) as progress:
+        report = build(args.paths, options, progress)
+    for error in report.errors:
+        print(f"kg build: error: {error}", file=sys.stderr)
+    _print_build_summary(report, options)
+    if not report.conforms:
+        return 1
+    return 2 if args.strict and report.errors else 0
+
+
+class _Progress:
+    """A progress bar on a terminal, plain log lines otherwise (CI logs, pipes)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar = None
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+    def __call__(self, n: int, total: int, path: str, outcome: object) -> None:
+        if not self.enabled:
+            return
+        if sys.stderr.isatty():
+            if self.bar is None:
+                from tqdm import tqdm
+
+                self.bar = tqdm(total=total, unit="doc", desc="building", file=sys.stderr)
+            self.bar.update(1)
+            return
+        if isinstance(outcome, InputError):
+            print(f"[{n}/{total}] {path}: skipped", file=sys.stderr)
+        else:
+            print(f"[{n}/{total}] {path}: {len(outcome.structure.initiatives)} initiatives", file=sys.stderr)
+
+
+def _print_build_summary(report, options) -> None:
+    docs = report.documents
+    print(
+        f"edu-policy-kg {__version__}: built {len(docs)} document(s) into {options.out_dir}/ ({report.triples} triples)"
+    )
+    rows = [
+        [
+            d.source,
+            d.government or "(unresolved)",
+            d.adcode or "-",
+            str(d.plan_year or "-"),
+            str(d.initiatives),
+            str(d.targets),
+            str(d.references),
+        ]
+        for d in docs
+    ]
+    print(
+        table(
+            ["document", "government", "adcode", "year", "initiatives", "targets", "refs"],
+            rows,
+            right={4, 5, 6},
+        )
+    )
+    print("classes: " + ", ".join(f"{name} {count}" for name, count in report.classes.items()))
+    if report.errors:
+        print(f"skipped: {len(report.errors)} file(s) with input errors (listed above)")
+    if report.validation is None:
+        print("validation: skipped (--no-validate)")
+    else:
+        _print_validation(report.validation, options.out_dir)
+
+
+def _print_validation(result, out_dir: Path) -> None:
+    verdict = "conforms" if result.conforms else "DOES NOT CONFORM"
+    counts = f"{result.violations} violations, {result.warnings} warnings"
+    print(f"validation: {verdict} ({counts}) -> {out_dir}/validation.ttl")
+    for line in result.summary_lines():
+        print(f"  {line}")
+
+
+# --- validate, eval, stats ---------------------------------------------------------------------------------
+
+
+def _load_built(out_dir: Path):
+    from rdflib import Dataset
+
+    path = out_dir / "graph.trig"
+    if not path.is_file():
+        raise UsageError(f"{path}: no built graph here (run `kg build PATH --out {out_dir}` first)")
+    dataset = Dataset()
+    try:
+        dataset.parse(path, format="trig")
+    except Exception as err:  # rdflib raises many parser-specific types
+        raise InputError(str(path), f"cannot parse: {err}") from err
+    return dataset
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from kg.validate import validate, write_report
+
+    result = validate(_load_built(args.out))
+    write_report(result, args.out / "validation.ttl")
+    _print_validation(result, args.out)
+    return 0 if result.conforms else 1
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from kg.evaluate import format_scores, load_gold, per_document_lines, read_predictions, score
+
+    gold = load_gold(args.gold)
+    scores = score(gold, read_predictions(_load_built(args.out)))
+    if args.json:
+        print(json.dumps(scores.as_dict(), ensure_ascii=False, indent=2, sort_keys=True))
+        return 0
+    if args.per_document:
+        print("\n".join(per_document_lines(scores)))
+        print()
+    print(format_scores(scores))
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from kg.stats import class_counts, dataset_stats, triple_count
+
+    dataset = _load_built(args.out)
+    docs = dataset_stats(dataset)
+    print(f"{len(docs)} document(s), {triple_count(dataset)} triples")
+    print(table(["class", "instances"], [[k, str(v)] for k, v in class_counts(dataset).items()], right={1}))
+    print()
+    rows = [
+        [
+            d.source,
+            d.government or "(unresolved)",
+            str(d.plan_year or "-"),
+            str(d.initiatives),
+            str(d.targets),
+            str(d.references),
+            str(d.triples),
+        ]
+        for d in docs
+    ]
+    print(
+        table(
+            ["document", "government", "year", "initiatives", "targets", "refs", "triples"],
+            rows,
+            right={3, 4, 5, 6},
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,200 @@
+"""Stage: map extraction records to RDF, one named graph per document (see docs/rdf-model.md).
+
+The only module that knows both the records and the vocabulary. No blank nodes: every node gets an IRI from
+`kg/iris.py`, so serialisations are byte-identical run after run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+
+from kg import EXTRACTOR_VERSION, __version__
+from kg.iris import Iris, digest
+from kg.namespaces import KG, OA, ORG, PREFIXES
+from kg.normalise import normalise_text
+from kg.records import AdminLevel, Division, DocumentRecord, Script, SourceDocument, Span
+from kg.structure import clean_label
+
+LEVELS = {
+    AdminLevel.PROVINCE: KG.ProvinceLevel,
+    AdminLevel.CITY: KG.CityLevel,
+    AdminLevel.DISTRICT: KG.DistrictLevel,
+    AdminLevel.COUNTY: KG.CountyLevel,
+}
+_LANG = {Script.SIMPLIFIED: "zh-Hans", Script.TRADITIONAL: "zh-Hant", Script.MIXED: "zh"}
+
+
+def new_dataset() -> Dataset:
+    dataset = Dataset()
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace)
+    return dataset
+
+
+def build_key(sources: Iterable[SourceDocument]) -> str:
+    hashes = sorted(source.sha256 for source in sources)
+    return digest("\n".join([__version__, EXTRACTOR_VERSION, *hashes]))
+
+
+def add_build(dataset: Dataset, iris: Iris, sources: list[SourceDocument]) -> URIRef:
+    graph = dataset.graph(iris.build_graph())
+    build = iris.build(build_key(sources))
+    graph.add((build, RDF.type, PROV.Activity))
+    graph.add((build, RDF.type, KG.BuildActivity))
+    graph.add((build, RDFS.label, Literal(f"edu-policy-kg {__version__} build", lang="en")))
+    graph.add((build, KG.softwareVersion, Literal(__version__)))
+    graph.add((build, KG.extractorVersion, Literal(EXTRACTOR_VERSION)))
+    for source in sources:
+        graph.add((build, PROV.used, iris.source(source.doc_id)))
+    return build
+
+
+class DocumentMapper:
+    """Writes one document's records into its named graph."""
+
+    def __init__(self, dataset: Dataset, iris: Iris, record: DocumentRecord, build: URIRef) -> None:
+        self.iris = iris
+        self.record = record
+        self.source = record.source
+        self.text = record.source.text
+        self.graph: Graph = dataset.graph(iris.graph(record.source.doc_id))
+        self.source_iri = iris.source(record.source.doc_id)
+        self.plan = iris.plan(record.source.doc_id)
+        self.build = build
+        self.lang = _LANG[record.normalised.script]
+
+    def map(self) -> URIRef:
+        self._source_document()
+        self._plan()
+        self._government()
+        sections = self._sections()
+        self._initiatives(sections)
+        return self.plan
+
+    # --- helpers -------------------------------------------------------------------------------------------
+
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
+        self.graph.add((s, p, o))
+
+    def printed(self, text: str) -> Literal:
+        return Literal(text, lang=self.lang)
+
+    def span(self, fact: URIRef, span: Span) -> None:
+        node = Iris.child(fact, "span")
+        position = Iris.child(node, "position")
+        quote = Iris.child(node, "quote")
+        self.add(fact, KG.hasSpan, node)
+        self.add(node, RDF.type, OA.SpecificResource)
+        self.add(node, RDF.type, KG.TextSpan)
+        self.add(node, OA.hasSource, self.source_iri)
+        self.add(node, OA.hasSelector, position)
+        self.add(node, OA.hasSelector, quote)
+        self.add(position, RDF.type, OA.TextPositionSelector)
+        self.add(position, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger))
+        self.add(position, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger))
+        self.add(quote, RDF.type, OA.TextQuoteSelector)
+        self.add(quote, OA.exact, Literal(span.quote(self.text)))
+
+    # --- parts ---------------------------------------------------------------------------------------------
+
+    def _source_document(self) -> None:
+        s, source = self.source_iri, self.source
+        self.add(s, RDF.type, KG.SourceDocument)
+        self.add(s, RDF.type, PROV.Entity)
+        self.add(s, DCTERMS.identifier, Literal(source.doc_id))
+        self.add(s, DCTERMS.source, Literal(source.name))
+        self.add(s, DCTERMS["format"], Literal(source.media_type))
+        self.add(s, KG.sha256, Literal(source.sha256))
+        self.add(s, KG.byteSize, Literal(source.byte_size, datatype=XSD.integer))
+        self.add(s, KG.encoding, Literal(source.encoding))
+        self.add(s, KG.encodingMethod, Literal(source.encoding_method))
+        self.add(s, KG.script, Literal(self.record.normalised.script.value))
+        self.add(s, KG.text, Literal(source.text))
+
+    def _plan(self) -> None:
+        plan, record = self.plan, self.record
+        self.add(plan, RDF.type, KG.WorkPlan)
+        self.add(plan, DCTERMS.source, Literal(self.source.name))
+        self.add(plan, KG.sourceDocument, self.source_iri)
+        self.add(plan, PROV.wasGeneratedBy, self.build)
+        title = record.structure.title
+        if title is not None:
+            self.add(plan, DCTERMS.title, self.printed(clean_label(title.quote(self.text))))
+            self.span(plan, title)
+        elif record.structure.initiatives:
+            self.span(plan, Span(record.structure.body_start, record.structure.initiatives[0].body.start))
+        if record.dates.plan_year is not None:
+            self.add(plan, KG.planYear, Literal(f"{record.dates.plan_year:04d}", datatype=XSD.gYear))
+        if record.dates.published is not None:
+            self.add(plan, DCTERMS.issued, Literal(record.dates.published.isoformat(), datatype=XSD.date))
+
+    def _government(self) -> None:
+        resolution = self.record.government
+        self.add(self.plan, KG.governmentInferred, Literal(resolution.inferred))
+        for division in resolution.chain:
+            self._division(division)
+        adcode = resolution.division.adcode if resolution.division else None
+        if adcode:
+            self.add(self.plan, KG.issuedBy, self.iris.government(adcode))
+        if resolution.body:
+            body = self.iris.body(adcode, normalise_text(resolution.body))
+            self.add(self.plan, KG.issuingBody, body)
+            self.add(body, RDF.type, ORG.Organization)
+            self.add(body, RDFS.label, self.printed(resolution.body))
+            if adcode:
+                self.add(body, ORG.subOrganizationOf, self.iris.government(adcode))
+            if resolution.body_span:
+                self.span(body, resolution.body_span)
+        for n, evidence in enumerate(resolution.evidence, start=1):
+            node = Iris.child(self.plan, "evidence", n)
+            self.add(self.plan, KG.governmentEvidence, node)
+            self.add(node, RDF.type, KG.GovernmentEvidence)
+            self.add(node, KG.evidenceKind, Literal(evidence.kind))
+            self.add(node, RDFS.label, self.printed(evidence.span.quote(self.text)))
+            self.span(node, evidence.span)
+
+    def _division(self, division: Division) -> None:
+        node = self.iris.government(division.adcode)
+        self.add(node, RDF.type, KG.Government)
+        self.add(node, RDFS.label, Literal(division.name, lang="zh-Hans"))
+        self.add(node, KG.fullName, Literal(division.full_name, lang="zh-Hans"))
+        self.add(node, KG.adcode, Literal(division.adcode))
+        self.add(node, KG.adminLevel, LEVELS[division.level])
+        if division.parent:
+            self.add(node, KG.withinDivision, self.iris.government(division.parent))
+
+    def _sections(self) -> dict[int, URIRef]:
+        nodes: dict[int, URIRef] = {}
+        for section in self.record.structure.sections:
+            node = Iris.child(self.plan, "section", section.position)
+            nodes[section.position] = node
+            self.add(node, RDF.type, KG.Section)
+            self.add(node, KG.partOf, self.plan)
+            self.add(node, KG.position, Literal(section.position, datatype=XSD.integer))
+            self.add(node, RDFS.label, self.printed(clean_label(section.heading.quote(self.text))))
+            if section.number is not None:
+                self.add(node, KG.number, Literal(section.number, datatype=XSD.integer))
+            self.span(node, section.heading)
+        return nodes
+
+    def _initiatives(self, sections: dict[int, URIRef]) -> None:
+        for initiative in self.record.structure.initiatives:
+            node = Iris.child(self.plan, "initiative", initiative.position)
+            title = clean_label(initiative.title.quote(self.text))
+            self.add(node, RDF.type, KG.Initiative)
+            self.add(node, KG.partOf, self.plan)
+            self.add(node, RDFS.label, self.printed(title))
+            self.add(node, KG.normalizedLabel, Literal(normalise_text(title), lang="zh-Hans"))
+            self.add(node, KG.position, Literal(initiative.position, datatype=XSD.integer))
+            if initiative.number is not None:
+                self.add(node, KG.number, Literal(initiative.number, datatype=XSD.integer))
+            if initiative.section is not None:
+                self.add(node, KG.inSection, sections[initiative.section])
+            self.span(node, initiative.body)
+
+
+def map_document(dataset: Dataset, iris: Iris, record: DocumentRecord, build: URIRef) -> URIRef:
+    return DocumentMapper(dataset, iris, record, build).map()

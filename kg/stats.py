@@ -1,0 +1,77 @@
+"""Counts per class and per document, for the build summary and `kg stats`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS
+
+from kg.iris import Iris
+from kg.namespaces import KG, PREFIXES
+
+
+@dataclass(frozen=True)
+class DocumentStats:
+    doc_id: str
+    source: str
+    triples: int
+    initiatives: int
+    targets: int
+    references: int
+    government: str | None
+    adcode: str | None
+    plan_year: int | None
+
+
+def compact(iri: URIRef) -> str:
+    for prefix, namespace in PREFIXES.items():
+        if str(iri).startswith(namespace):
+            return f"{prefix}:{str(iri)[len(namespace) :]}"
+    return f"<{iri}>"
+
+
+def triple_count(dataset: Dataset) -> int:
+    return sum(len(graph) for graph in dataset.graphs())
+
+
+def class_counts(dataset: Dataset) -> dict[str, int]:
+    """Instances per class over the union (a government shared by two documents counts once)."""
+    instances: set[tuple[URIRef, URIRef]] = set()
+    for s, _, o, _ in dataset.quads((None, RDF.type, None, None)):
+        if str(o).startswith(str(KG)):
+            instances.add((s, o))
+    counts = Counter(compact(cls) for _, cls in instances)
+    return dict(sorted(counts.items()))
+
+
+def document_stats(dataset: Dataset, doc_id: str, base: str) -> DocumentStats:
+    iris = Iris(base)
+    graph: Graph = dataset.graph(iris.graph(doc_id))
+    plan = iris.plan(doc_id)
+    government = graph.value(plan, KG.issuedBy)
+    year = graph.value(plan, KG.planYear)
+    return DocumentStats(
+        doc_id=doc_id,
+        source=str(graph.value(plan, DCTERMS.source)),
+        triples=len(graph),
+        initiatives=sum(1 for _ in graph.subjects(RDF.type, KG.Initiative)),
+        targets=sum(1 for _ in graph.subjects(RDF.type, KG.Target)),
+        references=sum(1 for _ in graph.subjects(RDF.type, KG.PolicyReference)),
+        government=str(graph.value(government, RDFS.label)) if government else None,
+        adcode=str(graph.value(government, KG.adcode)) if government else None,
+        plan_year=int(str(year)) if year is not None else None,
+    )
+
+
+def dataset_stats(dataset: Dataset) -> list[DocumentStats]:
+    """Per-document stats of a dataset read back from disk (`kg stats`)."""
+    out: list[DocumentStats] = []
+    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
+        for plan in graph.subjects(RDF.type, KG.WorkPlan):
+            source = graph.value(plan, KG.sourceDocument)
+            doc_id = str(graph.value(source, DCTERMS.identifier)) if source else str(plan).rsplit("/", 1)[-1]
+            base = str(plan)[: -len(f"plan/{doc_id}")]
+            out.append(document_stats(dataset, doc_id, base))
+    return out

@@ -1,0 +1,200 @@
+"""The builder end to end, through the real stages, validator and serialisers."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import GOLD, ROOT, SEEDS
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+
+from kg.build import BuildOptions, build
+from kg.cli import main
+from kg.namespaces import DCTERMS, KG
+from kg.write import OUTPUT_FILES, write_atomically
+
+GOLDEN = ROOT / "tests" / "golden"
+
+SPANS = """
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX kg: <https://w3id.org/edu-policy-kg/ontology#>
+SELECT ?span ?start ?end ?exact ?text WHERE {
+  ?fact kg:hasSpan ?span .
+  ?span oa:hasSource ?source ; oa:hasSelector ?pos, ?quote .
+  ?pos oa:start ?start ; oa:end ?end .
+  ?quote oa:exact ?exact .
+  ?source kg:text ?text .
+}"""
+
+
+def load(out: Path) -> Dataset:
+    dataset = Dataset(default_union=True)
+    dataset.parse(out / "graph.trig", format="trig")
+    return dataset
+
+
+def test_seed_build_conforms_and_writes_every_file(seed_build):
+    out, report = seed_build
+    assert report.conforms, report.validation.summary_lines()
+    assert not report.errors
+    assert len(report.documents) == 5
+    for name in (*OUTPUT_FILES, "validation.ttl"):
+        assert (out / name).stat().st_size > 0, name
+    gold = {doc["doc"]: doc for doc in json.loads(GOLD.read_text("utf-8"))}
+    for doc in report.documents:
+        assert doc.initiatives == len(gold[doc.source]["initiatives"]), doc.source
+
+
+def test_every_span_quote_equals_the_source_slice(seed_build):
+    out, _ = seed_build
+    rows = list(load(out).query(SPANS))
+    assert len(rows) > 150
+    for row in rows:
+        start, end = int(row.start), int(row.end)
+        assert 0 <= start <= end <= len(str(row.text))
+        assert str(row.text)[start:end] == str(row.exact), row.span
+
+
+def test_serialisations_carry_the_same_graph(seed_build):
+    out, _ = seed_build
+    dataset = load(out)
+    union = Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    for name, fmt in (("graph.ttl", "turtle"), ("graph.nt", "nt"), ("graph.jsonld", "json-ld")):
+        other = Dataset(default_union=True)
+        other.parse(out / name, format=fmt)
+        flat = Graph()
+        for s, p, o, _ in other.quads((None, None, None, None)):
+            flat.add((s, p, o))
+        assert isomorphic(flat, union), name
+    quads = Dataset()
+    quads.parse(out / "graph.nq", format="nquads")
+    assert {g.identifier for g in quads.graphs() if len(g)} == {g.identifier for g in dataset.graphs() if len(g)}
+
+
+def _cli_build(out: Path, seed: str) -> None:
+    env = dict(os.environ, PYTHONHASHSEED=seed)
+    subprocess.run(
+        [sys.executable, "-m", "kg.cli", "build", str(SEEDS), "--out", str(out), "--quiet"],
+        check=True,
+        env=env,
+        capture_output=True,
+        cwd=ROOT,
+    )
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    _cli_build(first, "1")
+    _cli_build(second, "4242")
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir())
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("doc", sorted(p.stem for p in SEEDS.glob("*.txt")))
+def test_golden_graph_per_seed(seed_build, doc):
+    out, _ = seed_build
+    dataset = load(out)
+    built = next(g for g in dataset.graphs() if str(g.identifier).endswith(f"/graph/{doc}"))
+    expected = Graph().parse(GOLDEN / f"{doc}.ttl", format="turtle")
+    assert isomorphic(built, expected), f"{doc}: regenerate with tests/regenerate_golden.py if the change is intended"
+
+
+def test_bad_inputs_are_reported_and_the_rest_builds(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    good = (SEEDS / "000_ca6428d64397fc28.txt").read_text("utf-8")
+    traditional = (SEEDS / "001_d5df2cb18e06d54f.txt").read_text("utf-8")
+    (corpus / "good.txt").write_text(good, "utf-8")
+    (corpus / "bom.txt").write_bytes(codecs.BOM_UTF8 + good.encode("utf-8"))
+    (corpus / "gbk.txt").write_bytes(good.encode("gb18030"))
+    (corpus / "big5.txt").write_bytes(traditional.encode("big5", errors="ignore"))
+    (corpus / "page.html").write_text(
+        "<html><body><script>alert('x')</script><h1>某市2020年教育工作要点</h1>"
+        "<p>一、加强党建</p><p>1.深化理论学习。内容。</p><p>2.加强组织建设。内容。</p></body></html>",
+        "utf-8",
+    )
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "binary.txt").write_bytes(b"\x00\x01\x02\x03PNG")
+    (corpus / "notes.pdf").write_bytes(b"%PDF-1.4")
+    with (corpus / "huge.txt").open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    out = tmp_path / "out"
+    code = main(["build", str(corpus), str(tmp_path / "missing.txt"), "--out", str(out), "--quiet"])
+    captured = capsys.readouterr()
+    errors = [line for line in captured.err.splitlines() if line.startswith("kg build: error:")]
+    assert code == 0, captured.err
+    expected = {
+        "empty.txt": "empty file",
+        "binary.txt": "binary content",
+        "notes.pdf": "unsupported file type",
+        "huge.txt": "--max-bytes",
+        "missing.txt": "no such file or folder",
+    }
+    assert len(errors) == len(expected)
+    for name, reason in expected.items():
+        assert any(name in line and reason in line for line in errors), (name, errors)
+    dataset = load(out)
+    built = {str(o) for o in dataset.objects(None, DCTERMS.source)}
+    assert built == {"good.txt", "bom.txt", "gbk.txt", "big5.txt", "page.html"}
+    encodings = {str(o) for o in dataset.objects(None, KG.encoding)}
+    assert encodings == {"utf-8", "utf-8-sig", "gb18030", "big5"}
+    assert "alert" not in (out / "graph.nt").read_text("utf-8")
+    assert main(["build", str(corpus), "--out", str(tmp_path / "strict"), "--quiet", "--strict"]) == 2
+
+
+def test_nothing_buildable_is_an_error(tmp_path, capsys):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    assert main(["build", str(tmp_path), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    assert "no document could be built" in capsys.readouterr().err
+
+
+def test_a_failed_write_leaves_earlier_outputs_intact(tmp_path):
+    out = tmp_path / "out"
+    build([SEEDS / "000_ca6428d64397fc28.txt"], BuildOptions(out_dir=out))
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def broken(path: Path) -> None:
+        path.write_bytes(b"partial")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        write_atomically(out, {"graph.ttl": lambda p: p.write_bytes(b"new"), "graph.nt": broken})
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_validate_eval_and_stats_commands(seed_build, capsys):
+    out, _ = seed_build
+    assert main(["validate", "--out", str(out)]) == 0
+    assert "conforms" in capsys.readouterr().out
+    assert main(["eval", str(GOLD), "--out", str(out), "--json"]) == 0
+    measures = json.loads(capsys.readouterr().out)["measures"]
+    assert measures["government"]["correct"] == 5
+    assert measures["plan_year"]["correct"] == 5
+    assert measures["initiatives"]["f1"] >= 0.95
+    assert main(["stats", "--out", str(out)]) == 0
+    assert "kg:Initiative" in capsys.readouterr().out
+
+
+def test_validate_reports_a_broken_graph(tmp_path, capsys):
+    out = tmp_path / "out"
+    build([SEEDS / "000_ca6428d64397fc28.txt"], BuildOptions(out_dir=out))
+    trig = (out / "graph.trig").read_text("utf-8")
+    (out / "graph.trig").write_text(trig.replace('"441800"', '"44180X"'), "utf-8")
+    assert main(["validate", "--out", str(out)]) == 1
+    assert "DOES NOT CONFORM" in capsys.readouterr().out
+    assert "44180X" in (out / "validation.ttl").read_text("utf-8")
+
+
+def test_commands_without_a_build_say_what_to_do(tmp_path, capsys):
+    assert main(["stats", "--out", str(tmp_path)]) == 2
+    assert "run `kg build" in capsys.readouterr().err
