@@ -44,8 +44,8 @@ class Iris:
     def government(self, adcode: str) -> URIRef:
         return self._iri(f"government/{adcode}")
 
-    def body(self, adcode: str | None, name: str) -> URIRef:
-        return self._iri(f"body/{adcode or 'unresolved'}/{digest(name, 12)}")
+    def body(self, adcode: str, name: str) -> URIRef:
+        return self._iri(f"body/{adcode}/{digest(name, 12)}")
 
     def policy(self, canonical_title: str) -> URIRef:
         return self._iri(f"policy/{digest(canonical_title)}")

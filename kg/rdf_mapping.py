@@ -140,21 +140,29 @@ class DocumentMapper:
         if adcode:
             self.add(self.plan, KG.issuedBy, self.iris.government(adcode))
         if resolution.body:
-            body = self.iris.body(adcode, normalise_text(resolution.body))
+            # A department is shared by every plan of its government; without an adcode nothing says two
+            # 教育局 are one, so the node stays the plan's own.
+            if adcode:
+                body = self.iris.body(adcode, normalise_text(resolution.body))
+            else:
+                body = Iris.child(self.plan, "issuing-body")
             self.add(self.plan, KG.issuingBody, body)
             self.add(body, RDF.type, ORG.Organization)
             self.add(body, RDFS.label, self.printed(resolution.body))
             if adcode:
                 self.add(body, ORG.subOrganizationOf, self.iris.government(adcode))
             if resolution.body_span:
-                self.span(body, resolution.body_span)
+                # The span belongs to this plan's text, so it hangs off a plan-scoped evidence node.
+                self._evidence(Iris.child(self.plan, "evidence", "issuing-body"), "issuing-body", resolution.body_span)
         for n, evidence in enumerate(resolution.evidence, start=1):
-            node = Iris.child(self.plan, "evidence", n)
-            self.add(self.plan, KG.governmentEvidence, node)
-            self.add(node, RDF.type, KG.GovernmentEvidence)
-            self.add(node, KG.evidenceKind, Literal(evidence.kind))
-            self.add(node, RDFS.label, self.printed(evidence.span.quote(self.text)))
-            self.span(node, evidence.span)
+            self._evidence(Iris.child(self.plan, "evidence", n), evidence.kind, evidence.span)
+
+    def _evidence(self, node: URIRef, kind: str, span: Span) -> None:
+        self.add(self.plan, KG.governmentEvidence, node)
+        self.add(node, RDF.type, KG.GovernmentEvidence)
+        self.add(node, KG.evidenceKind, Literal(kind))
+        self.add(node, RDFS.label, self.printed(span.quote(self.text)))
+        self.span(node, span)
 
     def _division(self, division: Division) -> None:
         node = self.iris.government(division.adcode)
