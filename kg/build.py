@@ -15,11 +15,13 @@ from kg.dates import find_dates
 from kg.errors import InputError, KgError
 from kg.government import resolve_government
 from kg.iris import Iris
+from kg.linking import link_policies
 from kg.namespaces import DEFAULT_BASE
 from kg.normalise import normalise
 from kg.rdf_mapping import add_build, map_document, new_dataset
 from kg.read import DEFAULT_MAX_BYTES, TEXT_SUFFIXES, read_document
 from kg.records import DocumentRecord, SourceDocument
+from kg.references import extract_references
 from kg.stats import DocumentStats, class_counts, document_stats, triple_count
 from kg.structure import segment
 from kg.validate import ValidationResult, validate, write_report
@@ -70,12 +72,14 @@ def extract(source: SourceDocument) -> DocumentRecord:
     """Every extraction stage for one decoded document."""
     normalised = normalise(source)
     structure = segment(normalised)
+    government = resolve_government(normalised, structure)
     return DocumentRecord(
         source=source,
         normalised=normalised,
         structure=structure,
         dates=find_dates(normalised, structure),
-        government=resolve_government(normalised, structure),
+        government=government,
+        references=extract_references(normalised, structure, government),
     )
 
 
@@ -111,7 +115,7 @@ def to_dataset(records: list[DocumentRecord], base: str = DEFAULT_BASE) -> Datas
     iris = Iris(base)
     dataset = new_dataset()
     build = add_build(dataset, iris, [record.source for record in records])
-    for record in records:
+    for record in link_policies(records):
         map_document(dataset, iris, record, build)
     return dataset
 

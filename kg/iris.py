@@ -47,8 +47,9 @@ class Iris:
     def body(self, adcode: str, name: str) -> URIRef:
         return self._iri(f"body/{adcode}/{digest(name, 12)}")
 
-    def policy(self, canonical_title: str) -> URIRef:
-        return self._iri(f"policy/{digest(canonical_title)}")
+    def policy(self, key: str) -> URIRef:
+        """`key` is the reference's identity key (see kg/references.py), already a digest."""
+        return self._iri(f"policy/{key}")
 
     def build(self, key: str) -> URIRef:
         return self._iri(f"build/{key}")
@@ -57,5 +58,5 @@ class Iris:
     def child(parent: URIRef, *parts: object) -> URIRef:
         return URIRef("/".join([str(parent), *map(str, parts)]))
 
-    def reference(self, plan: URIRef, canonical_title: str) -> URIRef:
-        return self.child(plan, "reference", digest(canonical_title))
+    def reference(self, plan: URIRef, key: str) -> URIRef:
+        return self.child(plan, "reference", key)

@@ -82,6 +82,7 @@ class KG(DefinedNamespace):
     cites: URIRef
     relation: URIRef
     surfaceForm: URIRef
+    sentence: URIRef
     tier: URIRef
     scope: URIRef
     derivedFrom: URIRef

@@ -9,20 +9,39 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from kg import EXTRACTOR_VERSION, __version__
 from kg.iris import Iris, digest
 from kg.namespaces import KG, OA, ORG, PREFIXES
 from kg.normalise import normalise_text
-from kg.records import AdminLevel, Division, DocumentRecord, Script, SourceDocument, Span
-from kg.structure import clean_label
+from kg.policy_names import load_catalogue, title_key
+from kg.records import (
+    AdminLevel,
+    Division,
+    DocumentRecord,
+    PolicyReferenceRecord,
+    PolicyScope,
+    Relation,
+    Script,
+    SourceDocument,
+    Span,
+)
+from kg.references import national_policy_key
+from kg.structure import clean_label, sentence_span
 
 LEVELS = {
     AdminLevel.PROVINCE: KG.ProvinceLevel,
     AdminLevel.CITY: KG.CityLevel,
     AdminLevel.DISTRICT: KG.DistrictLevel,
     AdminLevel.COUNTY: KG.CountyLevel,
+}
+RELATIONS = {Relation.IMPLEMENTS: KG.Implements, Relation.DRAFTS: KG.Drafts}
+SCOPES = {
+    PolicyScope.NATIONAL: KG.NationalScope,
+    PolicyScope.PROVINCIAL: KG.ProvincialScope,
+    PolicyScope.MUNICIPAL: KG.MunicipalScope,
+    PolicyScope.DISTRICT: KG.DistrictScope,
 }
 _LANG = {Script.SIMPLIFIED: "zh-Hans", Script.TRADITIONAL: "zh-Hant", Script.MIXED: "zh"}
 
@@ -71,7 +90,8 @@ class DocumentMapper:
         self._plan()
         self._government()
         sections = self._sections()
-        self._initiatives(sections)
+        initiatives = self._initiatives(sections)
+        self._references(initiatives)
         return self.plan
 
     # --- helpers -------------------------------------------------------------------------------------------
@@ -188,9 +208,11 @@ class DocumentMapper:
             self.span(node, section.heading)
         return nodes
 
-    def _initiatives(self, sections: dict[int, URIRef]) -> None:
+    def _initiatives(self, sections: dict[int, URIRef]) -> dict[int, URIRef]:
+        nodes: dict[int, URIRef] = {}
         for initiative in self.record.structure.initiatives:
             node = Iris.child(self.plan, "initiative", initiative.position)
+            nodes[initiative.position] = node
             title = clean_label(initiative.title.quote(self.text))
             self.add(node, RDF.type, KG.Initiative)
             self.add(node, KG.partOf, self.plan)
@@ -202,6 +224,46 @@ class DocumentMapper:
             if initiative.section is not None:
                 self.add(node, KG.inSection, sections[initiative.section])
             self.span(node, initiative.body)
+        return nodes
+
+    def _references(self, initiatives: dict[int, URIRef]) -> None:
+        for reference in self.record.references:
+            node = self.iris.reference(self.plan, reference.key)
+            # A citation outside any work item (a goals paragraph) belongs to the plan as a whole.
+            holder = initiatives.get(reference.initiative, self.plan) if reference.initiative else self.plan
+            self.add(holder, KG.hasPolicyReference, node)
+            self.add(node, RDF.type, KG.PolicyReference)
+            self.add(node, KG.cites, self.iris.policy(reference.key))
+            self.add(node, KG.relation, RELATIONS[reference.relation])
+            self.add(node, KG.surfaceForm, Literal(reference.surface.quote(self.text)))
+            self.add(node, KG.sentence, Literal(sentence_span(self.text, reference.surface).quote(self.text)))
+            self.add(node, KG.tier, Literal(reference.tier.value))
+            self.span(node, reference.surface)
+            self._policy(reference)
+
+    def _policy(self, reference: PolicyReferenceRecord) -> None:
+        node = self.iris.policy(reference.key)
+        self.add(node, RDF.type, KG.Policy)
+        self.add(node, RDFS.label, Literal(reference.canonical, lang="zh-Hans"))
+        self.add(node, KG.scope, SCOPES[reference.scope])
+        if reference.issuer:
+            self.add(node, DCTERMS.publisher, self.iris.government(reference.issuer))
+        # Search keys (simplified, no punctuation) for the title, every variant and every known alias, so a
+        # query for 民促法 or 教育現代化2035 finds the same policy.
+        keys = {title_key(reference.canonical), *load_catalogue().aliases_for(reference.canonical)}
+        for mention in reference.mentions:
+            variant = clean_label(mention.title.quote(self.text))
+            keys.add(title_key(variant))
+            if variant != reference.canonical:
+                self.add(node, SKOS.altLabel, self.printed(variant))
+        for key in keys:
+            self.add(node, SKOS.hiddenLabel, Literal(key))
+        if reference.derived_from:
+            parent = self.iris.policy(national_policy_key(reference.derived_from))
+            self.add(node, KG.derivedFrom, parent)
+            self.add(parent, RDF.type, KG.Policy)
+            self.add(parent, RDFS.label, Literal(reference.derived_from, lang="zh-Hans"))
+            self.add(parent, KG.scope, KG.NationalScope)
 
 
 def map_document(dataset: Dataset, iris: Iris, record: DocumentRecord, build: URIRef) -> URIRef:

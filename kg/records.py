@@ -10,7 +10,7 @@ index both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -137,6 +137,52 @@ class GovernmentResolution:
     body_span: Span | None
 
 
+class Tier(StrEnum):
+    A = "A"  # a title in 《》
+    B = "B"  # an unbracketed named instrument
+
+
+class Relation(StrEnum):
+    IMPLEMENTS = "implements"
+    DRAFTS = "drafts"
+
+
+class PolicyScope(StrEnum):
+    NATIONAL = "national"
+    PROVINCIAL = "provincial"
+    MUNICIPAL = "municipal"
+    DISTRICT = "district"
+
+
+@dataclass(frozen=True)
+class PolicyMention:
+    """One place where the text names an instrument."""
+
+    surface: Span  # as printed, with its 《》 or “” when bracketed
+    title: Span  # the name inside the brackets
+    tier: Tier
+    relation: Relation
+
+
+@dataclass(frozen=True)
+class PolicyReferenceRecord:
+    """A document's citation of one instrument (all its mentions folded into one)."""
+
+    key: str  # identity of the cited instrument across documents
+    canonical: str  # simplified title, full official form where known
+    mentions: tuple[PolicyMention, ...]  # in text order; the first is the reference's surface
+    tier: Tier
+    relation: Relation
+    scope: PolicyScope
+    issuer: str | None  # adcode of the issuing government of a local instrument
+    initiative: int | None  # InitiativeRecord.position of the first mention
+    derived_from: str | None  # canonical of the national instrument a local one localises
+
+    @property
+    def surface(self) -> Span:
+        return self.mentions[0].surface
+
+
 @dataclass(frozen=True)
 class DocumentRecord:
     """Everything extracted from one document; the input to RDF mapping."""
@@ -146,4 +192,4 @@ class DocumentRecord:
     structure: DocumentStructure
     dates: PlanDates
     government: GovernmentResolution
-    extras: dict[str, object] = field(default_factory=dict)
+    references: tuple[PolicyReferenceRecord, ...] = ()

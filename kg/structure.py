@@ -52,6 +52,19 @@ def segment(doc: NormalisedDocument) -> DocumentStructure:
     )
 
 
+def sentence_span(text: str, span: Span) -> Span:
+    """The sentence around `span`: from after the previous 。！？ or line break to the next one, inclusive."""
+    start = span.start
+    while start > 0 and text[start - 1] not in "。!?！？\n":
+        start -= 1
+    end = span.end
+    while end < len(text) and text[end - 1 : end] not in ("。", "!", "?", "！", "？") and text[end] != "\n":
+        end += 1
+    while start < end and text[start].isspace():
+        start += 1
+    return Span(start, max(end, span.end))
+
+
 def clean_label(text: str) -> str:
     """A label from a span's quote: line breaks inside a heading or title removed, nothing else touched."""
     return re.sub(r"\s*\n\s*", "", text).strip()

@@ -187,6 +187,7 @@ def valid_graph(prefix: str = "") -> Graph:
     g.add((REFERENCE, KG.cites, POLICY))
     g.add((REFERENCE, KG.relation, KG.Implements))
     g.add((REFERENCE, KG.surfaceForm, Literal("《民促法》")))
+    g.add((REFERENCE, KG.sentence, Literal("结合新《民促法》的实施,加强民办学校党组织管理。")))
     g.add((REFERENCE, KG.tier, Literal("A")))
     add_span(g, REFERENCE, text, "《民促法》")
 
@@ -502,6 +503,9 @@ MUTATIONS: list[Case] = [
     case("reference-relation-bad", put(REFERENCE, KG.relation, KG.AtLeast), V("PolicyReferenceShape-relation")),
     case("reference-no-relation", drop(REFERENCE, KG.relation), V("PolicyReferenceShape-relation")),
     case("reference-no-surfaceForm", drop(REFERENCE, KG.surfaceForm), V("PolicyReferenceShape-surfaceForm")),
+    case(
+        "reference-two-sentences", add(REFERENCE, KG.sentence, Literal("另一句。")), V("PolicyReferenceShape-sentence")
+    ),
     case("reference-tier-C", put(REFERENCE, KG.tier, Literal("C")), V("PolicyReferenceShape-tier")),
     case("reference-tier-AB", put(REFERENCE, KG.tier, Literal("AB")), V("PolicyReferenceShape-tier")),
     case(

@@ -1,0 +1,76 @@
+"""The embedded triple store: Oxigraph (pyoxigraph), on disk or in memory, one named graph per document.
+
+Queries see the union of all named graphs as their default graph. Parameters arrive as RDF terms and are
+joined as a VALUES block (`kg/saved_queries.py`), exactly as they are sent to a remote server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef, Variable
+from rdflib.term import Node
+
+from kg.errors import KgError, UsageError
+from kg.saved_queries import with_values
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    variables: tuple[str, ...]
+    rows: tuple[tuple[Node | None, ...], ...]
+
+    def as_strings(self) -> list[dict[str, str | None]]:
+        return [
+            {name: (None if value is None else str(value)) for name, value in zip(self.variables, row, strict=True)}
+            for row in self.rows
+        ]
+
+
+class EmbeddedStore:
+    """An Oxigraph store; `path=None` keeps it in memory (tests), a folder keeps it on disk (`out/store/`)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        try:
+            self._store = ox.Store(str(path)) if path is not None else ox.Store()
+        except OSError as err:
+            raise KgError(f"{path}: cannot open the store: {err}") from err
+
+    def load_trig(self, data: bytes) -> None:
+        self._store.load(data, format=ox.RdfFormat.TRIG)
+
+    def clear(self) -> None:
+        self._store.clear()
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def flush(self) -> None:
+        self._store.flush()
+
+    def query(self, text: str, bindings: dict[Variable, Node] | None = None) -> QueryResult:
+        try:
+            solutions = self._store.query(with_values(text, bindings or {}), use_default_graph_as_union=True)
+        except SyntaxError as err:
+            raise UsageError(f"SPARQL syntax error: {err}") from err
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise UsageError("only SELECT queries are supported here")
+        variables = tuple(v.value for v in solutions.variables)
+        rows = tuple(tuple(from_oxigraph(solution[name]) for name in variables) for solution in solutions)
+        return QueryResult(variables, rows)
+
+
+def from_oxigraph(term: object) -> Node | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unexpected term {term!r}")
