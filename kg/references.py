@@ -79,6 +79,12 @@ def _bracketed(text: str, tokens: Doc, structure: DocumentStructure) -> Iterator
             continue
         relation = _relation(text, tokens, surface, relation_before(tokens, surface.start))
         yield PolicyMention(surface, inner, Tier.A, relation)
+        # 《关于〈中小学德育工作指南〉的实施意见》 also cites the instrument it implements.
+        for nested in re.finditer(r"〈([^〈〉]{2,80})〉", text[inner.start : inner.end]):
+            title_span = Span(inner.start + nested.start(1), inner.start + nested.end(1))
+            if heads.search(clean_title(title_span.quote(text))):
+                outer = Span(title_span.start - 1, title_span.end + 1)
+                yield PolicyMention(outer, title_span, Tier.A, Relation.IMPLEMENTS)
 
 
 def _bracket_spans(text: str) -> Iterator[Span]:

@@ -206,3 +206,10 @@ def test_catalogue_expands_short_forms():
     assert catalogue.lookup("减负三十条").canonical == catalogue.lookup("减负30条").canonical
     assert catalogue.lookup("长沙教育现代化2035") is None
     assert title_key("《教育“十三五”规划》") == "教育十三五规划"
+
+
+def test_nested_title_is_cited_too():
+    found, _ = refs("1.研究制定《关于落实〈中小学德育工作指南〉的实施意见》。内容。")
+    assert found["关于落实〈中小学德育工作指南〉的实施意见"].relation.value == "drafts"
+    assert found["中小学德育工作指南"].relation.value == "implements"
+    assert found["中小学德育工作指南"].tier.value == "A"
