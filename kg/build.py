@@ -1,6 +1,7 @@
 """The orchestrator: runs the stages in order. It holds no extraction logic of its own.
 
-read → normalise → structure → dates → government → map to RDF → validate → write
+read → normalise → structure → government → dates → references → targets → topics → link → map to RDF →
+validate → write
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from kg.records import DocumentRecord, SourceDocument
 from kg.references import extract_references
 from kg.stats import DocumentStats, class_counts, document_stats, triple_count
 from kg.structure import segment
+from kg.targets import extract_targets
+from kg.topics import assign_topics
 from kg.validate import ValidationResult, validate, write_report
 from kg.write import serialise, write_atomically
 
@@ -73,13 +76,17 @@ def extract(source: SourceDocument) -> DocumentRecord:
     normalised = normalise(source)
     structure = segment(normalised)
     government = resolve_government(normalised, structure)
+    dates = find_dates(normalised, structure)
+    references = extract_references(normalised, structure, government)
     return DocumentRecord(
         source=source,
         normalised=normalised,
         structure=structure,
-        dates=find_dates(normalised, structure),
+        dates=dates,
         government=government,
-        references=extract_references(normalised, structure, government),
+        references=references,
+        targets=extract_targets(normalised, structure, references, dates.plan_year),
+        topics=assign_topics(normalised, structure),
     )
 
 

@@ -7,17 +7,19 @@ The only module that knows both the records and the vocabulary. No blank nodes: 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from kg import EXTRACTOR_VERSION, __version__
 from kg.iris import Iris, digest
-from kg.namespaces import KG, OA, ORG, PREFIXES
+from kg.namespaces import KG, OA, ORG, PREFIXES, QUDT_UNIT
 from kg.normalise import normalise_text
 from kg.policy_names import load_catalogue, title_key
 from kg.records import (
     AdminLevel,
+    Comparator,
     Division,
     DocumentRecord,
     PolicyReferenceRecord,
@@ -36,6 +38,9 @@ LEVELS = {
     AdminLevel.DISTRICT: KG.DistrictLevel,
     AdminLevel.COUNTY: KG.CountyLevel,
 }
+COMPARATORS = {Comparator.AT_LEAST: KG.AtLeast, Comparator.AT_MOST: KG.AtMost, Comparator.EXACTLY: KG.Exactly}
+# QUDT unit IRIs for the counted units that have one; counts of things (所, 个, 人) are dimensionless numbers.
+QUDT_UNITS = {"%": "PERCENT", "平方米": "M2", "小时": "HR", "米": "M", "公里": "KiloM", "天": "DAY"}
 RELATIONS = {Relation.IMPLEMENTS: KG.Implements, Relation.DRAFTS: KG.Drafts}
 SCOPES = {
     PolicyScope.NATIONAL: KG.NationalScope,
@@ -44,6 +49,12 @@ SCOPES = {
     PolicyScope.DISTRICT: KG.DistrictScope,
 }
 _LANG = {Script.SIMPLIFIED: "zh-Hans", Script.TRADITIONAL: "zh-Hant", Script.MIXED: "zh"}
+
+
+def decimal_literal(value: Decimal) -> Literal:
+    """xsd:decimal in its canonical lexical form (10.0, 2.5), so every serialisation writes the same literal."""
+    text = format(value, "f")
+    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
 
 
 def new_dataset() -> Dataset:
@@ -92,6 +103,7 @@ class DocumentMapper:
         sections = self._sections()
         initiatives = self._initiatives(sections)
         self._references(initiatives)
+        self._targets(initiatives)
         return self.plan
 
     # --- helpers -------------------------------------------------------------------------------------------
@@ -223,6 +235,8 @@ class DocumentMapper:
                 self.add(node, KG.number, Literal(initiative.number, datatype=XSD.integer))
             if initiative.section is not None:
                 self.add(node, KG.inSection, sections[initiative.section])
+            for topic in self.record.topics.get(initiative.position, ()):
+                self.add(node, DCTERMS.subject, URIRef(topic))
             self.span(node, initiative.body)
         return nodes
 
@@ -240,6 +254,30 @@ class DocumentMapper:
             self.add(node, KG.tier, Literal(reference.tier.value))
             self.span(node, reference.surface)
             self._policy(reference)
+
+    def _targets(self, initiatives: dict[int, URIRef]) -> None:
+        counts: dict[int, int] = {}
+        for target in self.record.targets:
+            holder = initiatives[target.initiative]
+            counts[target.initiative] = counts.get(target.initiative, 0) + 1
+            node = Iris.child(holder, "target", counts[target.initiative])
+            self.add(holder, KG.hasTarget, node)
+            self.add(node, RDF.type, KG.Target)
+            if target.indicator:
+                self.add(node, KG.indicator, self.printed(target.indicator))
+            if target.measures:
+                self.add(node, KG.measures, URIRef(target.measures))
+            self.add(node, KG.comparator, COMPARATORS[target.comparator])
+            self.add(node, KG.value, decimal_literal(target.value))
+            if target.value_max is not None:
+                self.add(node, KG.valueMax, decimal_literal(target.value_max))
+            self.add(node, KG.unit, Literal(target.unit))
+            if target.unit in QUDT_UNITS:
+                self.add(node, KG.unitOfMeasure, QUDT_UNIT[QUDT_UNITS[target.unit]])
+            if target.deadline is not None:
+                self.add(node, KG.deadline, Literal(f"{target.deadline:04d}", datatype=XSD.gYear))
+            self.add(node, KG.statement, Literal(target.clause.quote(self.text)))
+            self.span(node, target.clause)
 
     def _policy(self, reference: PolicyReferenceRecord) -> None:
         node = self.iris.policy(reference.key)

@@ -10,8 +10,9 @@ index both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
@@ -183,6 +184,28 @@ class PolicyReferenceRecord:
         return self.mentions[0].surface
 
 
+class Comparator(StrEnum):
+    AT_LEAST = ">="
+    AT_MOST = "<="
+    EXACTLY = "="
+
+
+@dataclass(frozen=True)
+class TargetRecord:
+    """One quantified commitment: a number with its unit, what it measures, how and by when."""
+
+    initiative: int  # InitiativeRecord.position
+    clause: Span  # the shortest clause stating it (kg:statement)
+    quantity: Span  # the number and its unit as printed
+    value: Decimal
+    value_max: Decimal | None  # upper end of a range
+    unit: str
+    comparator: Comparator
+    deadline: int | None
+    indicator: str | None  # the measured noun phrase, from the printed text
+    measures: str | None  # IRI of the indicator concept it measures
+
+
 @dataclass(frozen=True)
 class DocumentRecord:
     """Everything extracted from one document; the input to RDF mapping."""
@@ -193,3 +216,5 @@ class DocumentRecord:
     dates: PlanDates
     government: GovernmentResolution
     references: tuple[PolicyReferenceRecord, ...] = ()
+    targets: tuple[TargetRecord, ...] = ()
+    topics: dict[int, tuple[str, ...]] = field(default_factory=dict)  # initiative position -> topic concept IRIs

@@ -1,0 +1,47 @@
+"""The indicator vocabulary (`kg/vocab/indicators.ttl`, SKOS) and matching a target's indicator to a concept.
+
+A concept matches when one of its labels (preferred or alternative, compared as title keys: simplified, no
+punctuation) stands in the indicator phrase; failing that, in the clause. The longest label wins, so
+学前三年毛入园率 beats 毛入园率.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+from rdflib import Graph
+from rdflib.namespace import SKOS
+
+from kg.policy_names import title_key
+
+MIN_LABEL_CHARS = 3  # shorter labels (班额) only match the indicator phrase itself, never the whole clause
+
+
+@cache
+def vocabulary(name: str) -> Graph:
+    graph = Graph()
+    graph.parse(data=resources.files("kg").joinpath("vocab", f"{name}.ttl").read_text("utf-8"), format="turtle")
+    return graph
+
+
+@cache
+def _labels() -> tuple[tuple[str, str], ...]:
+    graph = vocabulary("indicators")
+    pairs = {
+        (title_key(str(label)), str(concept))
+        for predicate in (SKOS.prefLabel, SKOS.altLabel)
+        for concept, label in graph.subject_objects(predicate)
+        if getattr(label, "language", None) in ("zh-Hans", "zh", None)
+    }
+    return tuple(sorted((key, iri) for key, iri in pairs if key))
+
+
+def match_indicator(indicator: str, clause: str) -> str | None:
+    """IRI of the indicator concept the phrase (else the clause) names, or None."""
+    for text, min_chars in ((indicator, 2), (clause, MIN_LABEL_CHARS)):
+        key = title_key(text)
+        found = [(len(label), label, iri) for label, iri in _labels() if len(label) >= min_chars and label in key]
+        if found:
+            return max(found)[2]
+    return None
