@@ -19,7 +19,7 @@ from kg.iris import Iris
 from kg.linking import link_policies
 from kg.namespaces import DEFAULT_BASE
 from kg.normalise import normalise
-from kg.rdf_mapping import add_build, map_document, new_dataset
+from kg.rdf_mapping import add_build, add_vocabularies, map_document, new_dataset
 from kg.read import DEFAULT_MAX_BYTES, TEXT_SUFFIXES, read_document
 from kg.records import DocumentRecord, SourceDocument
 from kg.references import extract_references
@@ -122,6 +122,7 @@ def to_dataset(records: list[DocumentRecord], base: str = DEFAULT_BASE) -> Datas
     iris = Iris(base)
     dataset = new_dataset()
     build = add_build(dataset, iris, [record.source for record in records])
+    add_vocabularies(dataset, iris)
     for record in link_policies(records):
         map_document(dataset, iris, record, build)
     return dataset

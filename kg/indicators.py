@@ -45,3 +45,26 @@ def match_indicator(indicator: str, clause: str) -> str | None:
         if found:
             return max(found)[2]
     return None
+
+
+@cache
+def _printed_labels() -> tuple[str, ...]:
+    graph = vocabulary("indicators")
+    labels = {
+        str(label)
+        for predicate in (SKOS.prefLabel, SKOS.altLabel)
+        for label in graph.objects(None, predicate)
+        if getattr(label, "language", None) in ("zh-Hans", "zh", None)
+    }
+    return tuple(sorted(labels, key=lambda label: (-len(label), label)))
+
+
+def label_in(text: str, min_chars: int = 4) -> tuple[int, int] | None:
+    """Where the longest indicator label stands verbatim in `text` (normalised), as (start, end), or None."""
+    for label in _printed_labels():
+        if len(label) < min_chars:
+            break
+        at = text.find(label)
+        if at >= 0:
+            return at, at + len(label)
+    return None

@@ -35,6 +35,9 @@ class Iris:
     def build_graph(self) -> URIRef:
         return self._iri("graph/build")
 
+    def vocabulary_graph(self, name: str) -> URIRef:
+        return self._iri(f"graph/vocab/{name}")
+
     def source(self, doc_id: str) -> URIRef:
         return self._iri(f"source/{doc_id}")
 

@@ -78,6 +78,7 @@ class KG(DefinedNamespace):
     deadline: URIRef
     statement: URIRef
     measures: URIRef
+    unitHint: URIRef
     # policy reference and policy
     cites: URIRef
     relation: URIRef

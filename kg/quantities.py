@@ -56,7 +56,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             value = to_number(match.group("pct"))
             if value is not None:
                 # 百分之九十 is as explicit as 90%: not a Chinese numeral that might be part of a name
-                out.append(Quantity(_span(match, 0), _span(match, "pct"), value, None, "%", False))
+                out.append(Quantity(_span(match, 0), _span(match, 0), value, None, "%", False))
             continue
         value = to_number(match.group("num"))
         if value is None:

@@ -69,6 +69,19 @@ def build_key(sources: Iterable[SourceDocument]) -> str:
     return digest("\n".join([__version__, EXTRACTOR_VERSION, *hashes]))
 
 
+VOCABULARIES = ("indicators", "topics")
+
+
+def add_vocabularies(dataset: Dataset, iris: Iris) -> None:
+    """The indicator and topic schemes, each in its own graph, so queries can find concepts by their labels."""
+    from kg.indicators import vocabulary
+
+    for name in VOCABULARIES:
+        graph = dataset.graph(iris.vocabulary_graph(name))
+        for triple in vocabulary(name):
+            graph.add(triple)
+
+
 def add_build(dataset: Dataset, iris: Iris, sources: list[SourceDocument]) -> URIRef:
     graph = dataset.graph(iris.build_graph())
     build = iris.build(build_key(sources))

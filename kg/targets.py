@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from kg.indicators import match_indicator
+from kg.indicators import label_in, match_indicator
 from kg.quantities import Quantity, find_quantities, rules
 from kg.records import (
     Comparator,
@@ -49,21 +49,34 @@ def extract_targets(
         for quantity in quantities:
             clause = _clause(text, quantity.span)
             indicator = _indicator(doc, clause, quantity, [q for q in quantities if q is not quantity])
-            out.append(
-                TargetRecord(
-                    initiative=initiative.position,
-                    clause=clause,
-                    quantity=quantity.span,
-                    value=quantity.value,
-                    value_max=quantity.value_max,
-                    unit=quantity.unit,
-                    comparator=_comparator(text, clause, quantity),
-                    deadline=_deadline(text, quantity.span, plan_year, blocked),
-                    indicator=indicator,
-                    measures=match_indicator(indicator or "", clause.quote(text)),
+            # 中小学每月、幼儿园每季度至少组织一次演练: one number, two commitments
+            for each in _distributed(indicator):
+                out.append(
+                    TargetRecord(
+                        initiative=initiative.position,
+                        clause=clause,
+                        quantity=quantity.span,
+                        value=quantity.value,
+                        value_max=quantity.value_max,
+                        unit=quantity.unit,
+                        comparator=_comparator(text, clause, quantity),
+                        deadline=_deadline(text, quantity.span, plan_year, blocked),
+                        indicator=each,
+                        measures=match_indicator(each or "", clause.quote(text)),
+                    )
                 )
-            )
     return tuple(out)
+
+
+_FREQUENCY = r"每(?:天|日|周|月|季度|学期|学年|年)"
+_DISTRIBUTED = re.compile(rf"^(.+?{_FREQUENCY})、(.+?{_FREQUENCY})(.+)$")
+
+
+def _distributed(indicator: str | None) -> list[str | None]:
+    match = _DISTRIBUTED.match(indicator or "")
+    if match is None:
+        return [indicator]
+    return [match.group(1) + match.group(3), match.group(2) + match.group(3)]
 
 
 # --- what is not a target ----------------------------------------------------------------------------------
@@ -189,39 +202,63 @@ def _indicator(doc: NormalisedDocument, clause: Span, quantity: Quantity, others
     """
     words = rules()
     text, printed = doc.text, doc.original
+    named = label_in(clause.quote(text)) if quantity.unit == "%" else None
+    if named is not None:  # the clause names a known rate verbatim: that is the phrase, as printed
+        return printed[clause.start + named[0] : clause.start + named[1]]
     start = max(
         [q.span.end for q in others if clause.start <= q.span.end <= quantity.number.start], default=clause.start
     )
     if start > clause.start:  # after a neighbour: from the last 、/和 between them (10个工作室、5个工作站)
         separator = max(text.rfind(mark, start, quantity.number.start) for mark in "、和及与")
-        start = separator + 1 if separator >= 0 else quantity.number.start
+        start = separator + 1 if separator >= 0 else start
     end = min([q.number.start for q in others if quantity.span.end <= q.number.start <= clause.end], default=clause.end)
     time = re.compile(words["plan_year_month"]).search(text, quantity.span.end, end)
     end = time.start() if time else end
     head = _strip(text, Span(start, quantity.number.start))
-    if text.endswith("等", head.start, head.end):  # 七一路小学、黄堡镇逸夫小学等7所学校: instances, not the measure
-        head = Span(head.start, head.start)
     tail = _tail(text, Span(quantity.span.end, end))
     suffix = "比例" if quantity.unit == "%" else words["counted_suffix"].get(quantity.unit, "数")
     if quantity.unit == "%":
-        for verb in sorted(words["verbs_after_indicator"], key=len, reverse=True):
-            cut = text.rfind(verb, head.start, head.end)
-            if cut > head.start:
-                return _clean(Span(head.start, cut).quote(printed)) or None
+        # 学前三年毛入园率|达到95%: the rate's noun ends where its verb begins. A one-character verb (在, 为)
+        # counts only right before the number, since it also occurs inside names (公办幼儿园在园幼儿占比).
+        cuts = [
+            text.rfind(verb, head.start, head.end)
+            for verb in words["verbs_after_indicator"]
+            if len(verb) > 1 or text.endswith(verb, head.start, head.end)
+        ]
+        cut = max(cuts, default=-1)
+        if cut > head.start:
+            return _clean(Span(head.start, cut).quote(printed)) or None
         if head.end > head.start:
             return _clean(head.quote(printed)) or None
+    counted = _clean(tail.quote(text)).strip('“”"')
+    if counted in words["measured_by_phrase"]:  # 消除56人以上“大班额”: the limit is on class size
+        return words["measured_by_phrase"][counted]
     noun, predicate = _noun_and_predicate(text, tail)
-    if predicate is not None and (quantity.unit == "%" or head.end <= head.start):
-        return (
-            _clean(predicate.quote(printed))
-            + "的"
-            + _clean(noun.quote(printed))
-            + (suffix if suffix != "人数" else "数")
-        )
+    if predicate is not None and predicate.end - predicate.start > 2:
+        # 5所省属高职院校|全部动工建设 → 全部动工建设的省属高职院校数. A head that lists instances
+        # (广东交通职业技术学院、…3所院校; 七一路小学等7所学校) names which, not what is measured.
+        listed = "、" in head.quote(text) or text.endswith(("等", "的"), head.start, head.end)
+        modifier = "" if listed or _ends_in_verb(head.quote(text)) else _clean(head.quote(printed))
+        action = _clean(predicate.quote(printed))
+        for adverb in words["manner_adverbs"]:
+            action = action.replace(adverb, "")
+        return action + "的" + modifier + _clean(noun.quote(printed)) + (suffix if suffix != "人数" else "数")
     phrase = _clean(head.quote(printed) + tail.quote(printed))
     if not phrase:
         return None
+    if phrase.endswith(tuple(words["measure_nouns"])):  # 小学班额 (不超过45人): the phrase names the measure
+        return phrase
+    if quantity.unit == "次":
+        return phrase + "次数"
     return phrase + ("数" if tail.end > tail.start else suffix)
+
+
+def _ends_in_verb(phrase: str) -> bool:
+    """遴选|10所学校, 支持|三所中职学校: a head that is only a verb adds nothing to what is counted."""
+    import jieba.posseg
+
+    words = list(jieba.posseg.cut(phrase))
+    return bool(words) and words[-1].flag.startswith("v")
 
 
 def _noun_and_predicate(text: str, tail: Span) -> tuple[Span, Span | None]:
@@ -230,14 +267,25 @@ def _noun_and_predicate(text: str, tail: Span) -> tuple[Span, Span | None]:
     best = 0
     for noun in rules()["counted_nouns"]:
         at = phrase.find(noun)
-        if at >= 0 and at + len(noun) > best and at <= 8:
+        inside_brackets = phrase.count("(", 0, at) > phrase.count(")", 0, at)
+        if at >= 0 and at + len(noun) > best and not inside_brackets:
             best = at + len(noun)
     if best == 0 or best >= len(phrase):
         return tail, None
     rest = best + 1 if phrase[best] == "的" else best
-    if rest >= len(phrase):
+    predicate = phrase[rest:]
+    # (园长) after 名校长, 学习中心 after 社区: the rest of a compound noun, not what the counted things do
+    if not predicate or predicate.startswith("(") or predicate.startswith(tuple(rules()["noun_heads"])):
+        return tail, None
+    if not _has_verb(predicate):
         return tail, None
     return Span(tail.start, tail.start + best), Span(tail.start + rest, tail.end)
+
+
+def _has_verb(phrase: str) -> bool:
+    import jieba.posseg
+
+    return any(word.flag.startswith("v") for word in jieba.posseg.cut(phrase))
 
 
 def _strip(text: str, span: Span) -> Span:
@@ -263,7 +311,8 @@ def _strip(text: str, span: Span) -> Span:
     changed = True
     while changed and end > start:
         changed = False
-        for suffix in words["light_verbs"] + words["at_least_before"] + words["at_most_before"]:
+        cues = words["light_verbs"] + words["at_least_before"] + words["at_most_before"]
+        for suffix in sorted(cues, key=len, reverse=True):  # 不超过 before 超过
             if text.endswith(suffix, start, end) and end - len(suffix) >= start:
                 end -= len(suffix)
                 changed = True

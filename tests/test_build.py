@@ -16,7 +16,7 @@ from rdflib.compare import isomorphic
 
 from kg.build import BuildOptions, build
 from kg.cli import main
-from kg.namespaces import DCTERMS, KG
+from kg.namespaces import DCTERMS, KG, RDF
 from kg.write import OUTPUT_FILES, write_atomically
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -198,3 +198,11 @@ def test_validate_reports_a_broken_graph(tmp_path, capsys):
 def test_commands_without_a_build_say_what_to_do(tmp_path, capsys):
     assert main(["stats", "--out", str(tmp_path)]) == 2
     assert "run `kg build" in capsys.readouterr().err
+
+
+def test_every_initiative_has_a_topic(seed_build):
+    out, _ = seed_build
+    dataset = load(out)
+    initiatives = set(dataset.subjects(RDF.type, KG.Initiative))
+    assert len(initiatives) == 150
+    assert all((initiative, DCTERMS.subject, None) in dataset for initiative in initiatives)
