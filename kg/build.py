@@ -12,6 +12,7 @@ from pathlib import Path
 
 from rdflib import Dataset
 
+from kg.cache import ExtractionCache
 from kg.dates import find_dates
 from kg.errors import InputError, KgError
 from kg.government import resolve_government
@@ -24,6 +25,7 @@ from kg.read import DEFAULT_MAX_BYTES, TEXT_SUFFIXES, read_document
 from kg.records import DocumentRecord, SourceDocument
 from kg.references import extract_references
 from kg.stats import DocumentStats, class_counts, document_stats, triple_count
+from kg.store import load_store
 from kg.structure import segment
 from kg.targets import extract_targets
 from kg.topics import assign_topics
@@ -39,6 +41,8 @@ class BuildOptions:
     base: str = DEFAULT_BASE
     max_bytes: int = DEFAULT_MAX_BYTES
     run_validation: bool = True
+    use_cache: bool = True
+    write_store: bool = True
 
 
 @dataclass
@@ -49,6 +53,8 @@ class BuildReport:
     triples: int = 0
     classes: dict[str, int] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    extracted: int = 0  # documents extracted in this run
+    reused: int = 0  # documents taken from the extraction cache
 
     @property
     def conforms(self) -> bool:
@@ -91,7 +97,10 @@ def extract(source: SourceDocument) -> DocumentRecord:
 
 
 def extract_all(
-    files: list[Path], options: BuildOptions, progress: ProgressHook | None = None
+    files: list[Path],
+    options: BuildOptions,
+    progress: ProgressHook | None = None,
+    cache: ExtractionCache | None = None,
 ) -> tuple[list[DocumentRecord], list[InputError]]:
     records: list[DocumentRecord] = []
     errors: list[InputError] = []
@@ -108,7 +117,10 @@ def extract_all(
             if source.doc_id in seen:
                 raise InputError(str(path), f"same document key '{source.doc_id}' as {seen[source.doc_id]}; rename one")
             seen[source.doc_id] = path
-            outcome = extract(source)
+            cached = cache.get(source) if cache else None
+            outcome = cached or extract(source)
+            if cache and cached is None:
+                cache.put(outcome)
             records.append(outcome)
         except InputError as err:
             outcome = err
@@ -131,8 +143,14 @@ def to_dataset(records: list[DocumentRecord], base: str = DEFAULT_BASE) -> Datas
 def build(paths: Iterable[Path], options: BuildOptions, progress: ProgressHook | None = None) -> BuildReport:
     """Build, validate and write the graph. Per-file input errors are reported, not raised."""
     files, missing = discover(paths)
-    records, errors = extract_all(files, options, progress)
+    cache = ExtractionCache(options.out_dir / "cache") if options.use_cache else None
+    records, errors = extract_all(files, options, progress, cache)
     report = BuildReport(errors=missing + errors)
+    if cache is not None:
+        cache.prune()
+        report.extracted, report.reused = cache.misses, cache.hits
+    else:
+        report.extracted = len(records)
     if not records:
         raise KgError(
             "no document could be built"
@@ -145,6 +163,8 @@ def build(paths: Iterable[Path], options: BuildOptions, progress: ProgressHook |
     writers = {name: (lambda path, data=data: path.write_bytes(data)) for name, data in outputs.items()}
     if report.validation is not None:
         writers["validation.ttl"] = lambda path: write_report(report.validation, path)
+    if options.write_store:
+        writers["store"] = lambda path: load_store(path, outputs["graph.trig"])
     write_atomically(options.out_dir, writers)
     report.files = [options.out_dir / name for name in writers]
     report.triples = triple_count(dataset)

@@ -34,6 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"kg {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `kg query … | head`: the reader left, nothing is wrong
+        sys.stderr.close()
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -70,6 +73,44 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")
     evaluate.add_argument("--per-document", action="store_true", help="also print a line per document")
     evaluate.set_defaults(handler=_eval)
+
+    query = commands.add_parser("query", help="run a saved query (by name) or a .rq file, locally or on a server")
+    query.add_argument("query", metavar="NAME|FILE.rq", help="a saved query in queries/ (kg query --list) or a file")
+    query.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="a query parameter")
+    query.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table", help="output format")
+    query.add_argument("--endpoint", metavar="URL", help="a SPARQL 1.1 query endpoint (default: the embedded store)")
+    query.add_argument("--user", help="user name for the endpoint")
+    query.add_argument("--password", help="password for the endpoint")
+    query.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for the endpoint (default 30)")
+    query.add_argument("--out", type=Path, default=Path("out"), help="folder holding the built store (default: out)")
+    query.set_defaults(handler=_query)
+
+    listing = commands.add_parser(
+        "queries",
+        help="list the saved queries with their questions and parameters",
+        description="List the saved SPARQL queries in queries/: name, title and question in English and Chinese, "
+        "and each parameter with its default. Run one with `kg query NAME --param NAME=VALUE`.",
+    )
+    listing.set_defaults(handler=_queries)
+
+    load = commands.add_parser("load", help="push the built graph into a SPARQL 1.1 server (Graph Store Protocol)")
+    load.add_argument("--endpoint", required=True, metavar="URL", help="the server's SPARQL query endpoint")
+    load.add_argument("--graph-store", metavar="URL", help="its Graph Store endpoint (default: …/store)")
+    load.add_argument("--user", help="user name")
+    load.add_argument("--password", help="password")
+    load.add_argument("--prune", action="store_true", help="delete this project's graphs no longer in the build")
+    load.add_argument("--timeout", type=float, default=60.0, help="seconds to wait per request (default 60)")
+    load.add_argument("--out", type=Path, default=Path("out"), help="folder holding graph.trig (default: out)")
+    load.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the build (default: {DEFAULT_BASE})")
+    load.set_defaults(handler=_load)
+
+    serve = commands.add_parser("serve", help="serve the built store as a read-only SPARQL endpoint")
+    serve.add_argument("--port", type=int, default=7878, help="port (default 7878)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
+    serve.add_argument("--timeout", type=float, default=10.0, help="query timeout in seconds (default 10)")
+    serve.add_argument("--max-results", type=int, default=10_000, help="result rows at most (default 10000)")
+    serve.add_argument("--out", type=Path, default=Path("out"), help="folder holding the built store (default: out)")
+    serve.set_defaults(handler=_serve)
 
     stats = commands.add_parser("stats", help="counts per class and per document of a built graph")
     stats.add_argument("--out", type=Path, default=Path("out"), help="folder holding graph.trig (default: out)")
@@ -139,7 +180,8 @@ class _Progress:
 def _print_build_summary(report, options) -> None:
     docs = report.documents
     print(
-        f"edu-policy-kg {__version__}: built {len(docs)} document(s) into {options.out_dir}/ ({report.triples} triples)"
+        f"edu-policy-kg {__version__}: built {len(docs)} document(s) into {options.out_dir}/ ({report.triples} triples;"
+        f" extracted {report.extracted}, reused {report.reused} from cache)"
     )
     rows = [
         [
@@ -215,6 +257,80 @@ def _eval(args: argparse.Namespace) -> int:
         print("\n".join(per_document_lines(scores)))
         print()
     print(format_scores(scores))
+    return 0
+
+
+def _params(pairs: list[str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--param takes NAME=VALUE, got {pair!r}")
+        values[name.strip()] = value
+    return values
+
+
+def _query(args: argparse.Namespace) -> int:
+    from kg.results import render
+    from kg.saved_queries import bindings, load
+
+    saved = load(args.query)
+    bound = bindings(saved, _params(args.param))
+    if args.endpoint:
+        from kg.remote import Endpoint, remote_query
+
+        endpoint = Endpoint(args.endpoint, user=args.user, password=args.password, timeout=args.timeout)
+        result = remote_query(endpoint, saved.text, bound)
+    else:
+        from kg.store import open_built_store
+
+        result = open_built_store(args.out).query(saved.text, bound)
+    print(render(result, args.format))
+    return 0
+
+
+def _queries(args: argparse.Namespace) -> int:
+    from kg.saved_queries import list_saved
+
+    for saved in list_saved():
+        params = ", ".join(f"{p.name}={p.default if p.default is not None else '…'}" for p in saved.params)
+        print(f"{saved.name}: {saved.title} / {saved.title_zh}")
+        print(f"    {saved.question}")
+        print(f"    {saved.question_zh}")
+        if params:
+            print(f"    parameters: {params}")
+    return 0
+
+
+def _load(args: argparse.Namespace) -> int:
+    from kg.load import load, local_graphs
+    from kg.remote import Endpoint
+
+    endpoint = Endpoint(
+        args.endpoint, store_url=args.graph_store, user=args.user, password=args.password, timeout=args.timeout
+    )
+    report = load(endpoint, local_graphs(_load_built(args.out), args.base), base=args.base, prune=args.prune)
+    for graph, reason in report.failed:
+        print(f"kg load: error: {graph.rsplit('/', 1)[-1]} (graph <{graph}>) was not loaded: {reason}", file=sys.stderr)
+    print(
+        f"loaded {len(report.uploaded)} graph(s), {len(report.unchanged)} unchanged, "
+        f"{len(report.pruned)} pruned, {len(report.failed)} failed -> {endpoint.graph_store}"
+    )
+    return 2 if report.failed else 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from kg.serve import make_server
+    from kg.store import open_built_store
+
+    store = open_built_store(args.out)
+    server = make_server(store.oxigraph, args.host, args.port, timeout_s=args.timeout, max_results=args.max_results)
+    host, port = server.server_address[:2]
+    print(f"serving {args.out}/store read-only at http://{host}:{port}/sparql (Ctrl-C stops)", file=sys.stderr)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
     return 0
 
 

@@ -96,6 +96,7 @@ class KG(DefinedNamespace):
     script: URIRef
     text: URIRef
     softwareVersion: URIRef
+    graphDigest: URIRef
     extractorVersion: URIRef
 
 

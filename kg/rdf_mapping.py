@@ -6,7 +6,6 @@ The only module that knows both the records and the vocabulary. No blank nodes: 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Decimal
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -64,9 +63,11 @@ def new_dataset() -> Dataset:
     return dataset
 
 
-def build_key(sources: Iterable[SourceDocument]) -> str:
-    hashes = sorted(source.sha256 for source in sources)
-    return digest("\n".join([__version__, EXTRACTOR_VERSION, *hashes]))
+def build_key() -> str:
+    """The build activity is keyed by what did the extracting (software and extractor version), not by the
+    inputs: a plan's `prov:wasGeneratedBy` then changes only when the extractor does, so one changed document
+    changes only its own graph. The inputs are listed with `prov:used` in the build graph."""
+    return digest("\n".join([__version__, EXTRACTOR_VERSION]))
 
 
 VOCABULARIES = ("indicators", "topics")
@@ -84,7 +85,7 @@ def add_vocabularies(dataset: Dataset, iris: Iris) -> None:
 
 def add_build(dataset: Dataset, iris: Iris, sources: list[SourceDocument]) -> URIRef:
     graph = dataset.graph(iris.build_graph())
-    build = iris.build(build_key(sources))
+    build = iris.build(build_key())
     graph.add((build, RDF.type, PROV.Activity))
     graph.add((build, RDF.type, KG.BuildActivity))
     graph.add((build, RDFS.label, Literal(f"edu-policy-kg {__version__} build", lang="en")))

@@ -32,11 +32,20 @@ class QueryResult:
 class EmbeddedStore:
     """An Oxigraph store; `path=None` keeps it in memory (tests), a folder keeps it on disk (`out/store/`)."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         try:
-            self._store = ox.Store(str(path)) if path is not None else ox.Store()
+            if path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(path))
+            else:
+                self._store = ox.Store(str(path))
         except OSError as err:
             raise KgError(f"{path}: cannot open the store: {err}") from err
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        return self._store
 
     def load_trig(self, data: bytes) -> None:
         self._store.load(data, format=ox.RdfFormat.TRIG)
@@ -60,6 +69,21 @@ class EmbeddedStore:
         variables = tuple(v.value for v in solutions.variables)
         rows = tuple(tuple(from_oxigraph(solution[name]) for name in variables) for solution in solutions)
         return QueryResult(variables, rows)
+
+
+def load_store(path: Path, trig: bytes) -> None:
+    """A fresh on-disk store at `path` holding the dataset (the build writes it to a staging folder first)."""
+    store = EmbeddedStore(path)
+    store.load_trig(trig)
+    store.flush()
+    del store  # closes the database before the folder is moved into place
+
+
+def open_built_store(out_dir: Path) -> EmbeddedStore:
+    path = out_dir / "store"
+    if not path.is_dir():
+        raise UsageError(f"{path}: no store here (run `kg build PATH --out {out_dir}` first)")
+    return EmbeddedStore(path, read_only=True)
 
 
 def from_oxigraph(term: object) -> Node | None:
