@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 OUT ?= out
 
 .DEFAULT_GOAL := help
-.PHONY: help install build test lint format clean
+.PHONY: help install build test lint format bench clean
 
 help: ## Show this list of targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ lint: install ## ruff check and format check
 format: install ## Apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+bench: install ## Benchmark on a synthetic corpus (DOCS=2000); prints figures, not a test
+	$(BIN)/python bench/run.py --docs $(or $(DOCS),2000)
 
 clean: ## Remove build outputs and caches (keeps .venv)
 	rm -rf $(OUT) .pytest_cache .ruff_cache build *.egg-info

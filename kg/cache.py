@@ -1,21 +1,41 @@
 """Per-document extraction cache: a rebuild re-extracts only the documents whose bytes or whose extractor
 changed, and the outputs equal a clean build's (mapping, linking and serialising always run on all records).
 
-An entry is keyed by the document's name, the SHA-256 of its bytes and the extractor version, and holds the
+An entry is keyed by the document's name, the SHA-256 of its bytes, the extractor version and a fingerprint of
+the extractor's own code and data files (so an edited rule can never serve a stale record), and holds the
 pickled `DocumentRecord`. Entries are written to a temporary name and renamed, so a crash never leaves a torn
 entry; entries no document used in a build are removed after it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import tempfile
+from functools import cache
 from pathlib import Path
 
 from kg import EXTRACTOR_VERSION
 from kg.iris import digest
 from kg.records import DocumentRecord, SourceDocument
+
+
+@cache
+def code_fingerprint() -> str:
+    """A digest of the package's Python modules and data files: what extraction depends on."""
+    package = Path(__file__).resolve().parent
+    files = sorted(
+        p
+        for pattern in ("*.py", "data/**/*", "vocab/*.ttl")
+        for p in package.glob(pattern)
+        if p.is_file() and "__pycache__" not in p.parts
+    )
+    hasher = hashlib.sha256()
+    for path in files:
+        hasher.update(str(path.relative_to(package)).encode())
+        hasher.update(path.read_bytes())
+    return hasher.hexdigest()[:12]
 
 
 class ExtractionCache:
@@ -26,7 +46,7 @@ class ExtractionCache:
         self.misses = 0
 
     def _key(self, source: SourceDocument) -> str:
-        return f"{source.sha256[:24]}-{digest(source.name, 12)}-v{EXTRACTOR_VERSION}"
+        return f"{source.sha256[:24]}-{digest(source.name, 12)}-v{EXTRACTOR_VERSION}-{code_fingerprint()}"
 
     def get(self, source: SourceDocument) -> DocumentRecord | None:
         key = self._key(source)

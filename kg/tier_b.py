@@ -12,6 +12,7 @@ Candidates that overlap keep the longest. Slogans, campaigns (…行动, …活�
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
 import re
@@ -111,15 +112,26 @@ def relation_before(doc: Doc, start: int) -> Relation:
     return _verbs()[verb.text] if verb is not None else Relation.IMPLEMENTS
 
 
+_SENTENCE_END = {"。", ";", "!", "?", "\n", "；", "！", "？"}
+
+
 def _governing_verb(doc: Doc, start: int) -> Token | None:
     verbs = _verbs()
-    tokens = [t for t in doc if t.idx < start]
-    for token in reversed(tokens):
-        if token.text in "。;!?\n" or token.text == "。":
+    for i in range(_tokens_before(doc, start) - 1, -1, -1):
+        token = doc[i]
+        if token.text in _SENTENCE_END or (token.text.strip() == "" and "\n" in token.text):
             return None
         if token.text in verbs and not _modifies(token):
             return token
     return None
+
+
+def _tokens_before(doc: Doc, offset: int) -> int:
+    """How many tokens start before `offset` (token offsets are computed once per document)."""
+    starts = doc.user_data.get("token_starts")
+    if starts is None:
+        starts = doc.user_data["token_starts"] = [token.idx for token in doc]
+    return bisect.bisect_left(starts, offset)
 
 
 def _modifies(token: Token) -> bool:
