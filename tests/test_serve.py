@@ -7,6 +7,7 @@ import csv
 import http.client
 import io
 import json
+import os
 import re
 import socket
 import threading
@@ -32,9 +33,7 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 PLAN = ox.NamedNode(EX + "WorkPlan")
 G1, G2 = ox.NamedNode(EX + "doc/1"), ox.NamedNode(EX + "doc/2")
 LABELS = {"北京市2024年教育工作要点", "上海市教育工作要点", "Guangzhou education work plan"}
-LABELS_QUERY = (
-    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nSELECT ?plan ?label WHERE { ?plan rdfs:label ?label } ORDER BY ?plan"
-)
+LABELS_QUERY = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nSELECT ?plan ?label WHERE { ?plan rdfs:label ?label } ORDER BY ?plan"
 SPARQL_NS = "{http://www.w3.org/2005/sparql-results#}"
 
 
@@ -99,7 +98,9 @@ class Response:
         return self.headers.get("Content-Type", "")
 
 
-def request(url: str, *, method: str = "GET", body: bytes | None = None, headers: dict[str, str] | None = None) -> Response:
+def request(
+    url: str, *, method: str = "GET", body: bytes | None = None, headers: dict[str, str] | None = None
+) -> Response:
     req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
         with urllib.request.urlopen(req, timeout=10) as answer:
@@ -109,9 +110,7 @@ def request(url: str, *, method: str = "GET", body: bytes | None = None, headers
             return Response(err.code, dict(err.headers), err.read())
 
 
-def sparql(
-    endpoint: str, query: str, transport: str = "get", accept: str | None = None, **params: str
-) -> Response:
+def sparql(endpoint: str, query: str, transport: str = "get", accept: str | None = None, **params: str) -> Response:
     """The query sent one of the three ways the SPARQL 1.1 Protocol allows."""
     headers = {"Accept": accept} if accept is not None else {}
     if transport == "get":
@@ -383,6 +382,19 @@ def test_syntax_error_is_400_with_line_and_column(endpoint, transport):
     assert answer.text == "SPARQL syntax error: error at 4:2: expected one of LATERAL, SERVICE, [_]\n"
 
 
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("# only a comment", "SPARQL syntax error: error at 1:17: expected [_]"),
+        ("PREFIX ex: <http://example.org/>\n", "SPARQL syntax error: error at 2:1: expected [_]"),
+    ],
+)
+def test_a_bare_prologue_is_a_syntax_error_not_an_update(endpoint, query, message):
+    """Oxigraph parses it as an update with no operation; there is nothing to refuse, so it is reported as a bad query."""
+    answer = sparql(endpoint, query)
+    assert (answer.status, answer.text) == (400, message + "\n")
+
+
 @pytest.mark.parametrize("transport", TRANSPORTS)
 @pytest.mark.parametrize("name", ["default-graph-uri", "named-graph-uri"])
 def test_dataset_parameters_are_refused(endpoint, transport, name):
@@ -512,6 +524,7 @@ def test_binds_to_loopback_on_a_free_port_by_default(store):
             make_server(store, port=port)
     finally:
         server.server_close()
+    assert not os.path.exists(server.probe._folder.name)  # the update probe's scratch store is gone
 
 
 @pytest.mark.parametrize(("option", "value"), [("timeout_s", 0), ("timeout_s", -1.0), ("max_results", 0)])
