@@ -183,25 +183,7 @@ def _print_build_summary(report, options) -> None:
         f"edu-policy-kg {__version__}: built {len(docs)} document(s) into {options.out_dir}/ ({report.triples} triples;"
         f" extracted {report.extracted}, reused {report.reused} from cache)"
     )
-    rows = [
-        [
-            d.source,
-            d.government or "(unresolved)",
-            d.adcode or "-",
-            str(d.plan_year or "-"),
-            str(d.initiatives),
-            str(d.targets),
-            str(d.references),
-        ]
-        for d in docs
-    ]
-    print(
-        table(
-            ["document", "government", "adcode", "year", "initiatives", "targets", "refs"],
-            rows,
-            right={4, 5, 6},
-        )
-    )
+    print(_documents_table(docs))
     print("classes: " + ", ".join(f"{name} {count}" for name, count in report.classes.items()))
     if report.errors:
         print(f"skipped: {len(report.errors)} file(s) with input errors (listed above)")
@@ -342,26 +324,29 @@ def _stats(args: argparse.Namespace) -> int:
     print(f"{len(docs)} document(s), {triple_count(dataset)} triples")
     print(table(["class", "instances"], [[k, str(v)] for k, v in class_counts(dataset).items()], right={1}))
     print()
+    print(_documents_table(docs, with_triples=True))
+    return 0
+
+
+def _documents_table(docs, *, with_triples: bool = False) -> str:
+    """A line per document: what the build found in it."""
+    headers = ["document", "government", "adcode", "year", "initiatives", "targets", "refs"]
     rows = [
         [
             d.source,
             d.government or "(unresolved)",
+            d.adcode or "-",
             str(d.plan_year or "-"),
             str(d.initiatives),
             str(d.targets),
             str(d.references),
-            str(d.triples),
         ]
+        + ([str(d.triples)] if with_triples else [])
         for d in docs
     ]
-    print(
-        table(
-            ["document", "government", "year", "initiatives", "targets", "refs", "triples"],
-            rows,
-            right={3, 4, 5, 6},
-        )
-    )
-    return 0
+    if with_triples:
+        headers.append("triples")
+    return table(headers, rows, right=set(range(4, len(headers))))
 
 
 if __name__ == "__main__":

@@ -50,10 +50,6 @@ def serialise(dataset: Dataset) -> dict[str, bytes]:
     }
 
 
-def write_outputs(files: dict[str, bytes], out_dir: Path) -> None:
-    write_atomically(out_dir, {name: (lambda path, data=data: path.write_bytes(data)) for name, data in files.items()})
-
-
 def write_atomically(out_dir: Path, writers: dict[str, Callable[[Path], None]]) -> None:
     """Run each writer on a staging path, then move every result into `out_dir` (files or folders)."""
     out_dir.mkdir(parents=True, exist_ok=True)
