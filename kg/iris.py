@@ -35,6 +35,10 @@ class Iris:
     def build_graph(self) -> URIRef:
         return self._iri("graph/build")
 
+    def shared_graph(self, name: str) -> URIRef:
+        """A graph of things many documents point at (governments, policies), kept once for all of them."""
+        return self._iri(f"graph/{name}")
+
     def vocabulary_graph(self, name: str) -> URIRef:
         return self._iri(f"graph/vocab/{name}")
 

@@ -12,6 +12,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from kg import EXTRACTOR_VERSION, __version__
+from kg.gazetteer import load_gazetteer
 from kg.iris import Iris, digest
 from kg.namespaces import KG, OA, ORG, PREFIXES, QUDT_UNIT
 from kg.normalise import normalise_text
@@ -105,6 +106,10 @@ class DocumentMapper:
         self.source = record.source
         self.text = record.source.text
         self.graph: Graph = dataset.graph(iris.graph(record.source.doc_id))
+        # Governments, their departments and the cited policies are shared by many documents: their triples
+        # live once in shared graphs, so a query over the union never meets a copy per document.
+        self.governments: Graph = dataset.graph(iris.shared_graph("governments"))
+        self.policies: Graph = dataset.graph(iris.shared_graph("policies"))
         self.source_iri = iris.source(record.source.doc_id)
         self.plan = iris.plan(record.source.doc_id)
         self.build = build
@@ -193,10 +198,13 @@ class DocumentMapper:
             else:
                 body = Iris.child(self.plan, "issuing-body")
             self.add(self.plan, KG.issuingBody, body)
-            self.add(body, RDF.type, ORG.Organization)
-            self.add(body, RDFS.label, self.printed(resolution.body))
+            shared = self.governments if adcode else self.graph
+            shared.add((body, RDF.type, ORG.Organization))
+            # one label however each document prints it (長沙市教育局, 长沙市教育局): the printed form stays on
+            # the plan's evidence node
+            shared.add((body, RDFS.label, Literal(normalise_text(resolution.body), lang="zh-Hans")))
             if adcode:
-                self.add(body, ORG.subOrganizationOf, self.iris.government(adcode))
+                shared.add((body, ORG.subOrganizationOf, self.iris.government(adcode)))
             if resolution.body_span:
                 # The span belongs to this plan's text, so it hangs off a plan-scoped evidence node.
                 self._evidence(Iris.child(self.plan, "evidence", "issuing-body"), "issuing-body", resolution.body_span)
@@ -212,13 +220,14 @@ class DocumentMapper:
 
     def _division(self, division: Division) -> None:
         node = self.iris.government(division.adcode)
-        self.add(node, RDF.type, KG.Government)
-        self.add(node, RDFS.label, Literal(division.name, lang="zh-Hans"))
-        self.add(node, KG.fullName, Literal(division.full_name, lang="zh-Hans"))
-        self.add(node, KG.adcode, Literal(division.adcode))
-        self.add(node, KG.adminLevel, LEVELS[division.level])
+        graph = self.governments
+        graph.add((node, RDF.type, KG.Government))
+        graph.add((node, RDFS.label, Literal(division.name, lang="zh-Hans")))
+        graph.add((node, KG.fullName, Literal(division.full_name, lang="zh-Hans")))
+        graph.add((node, KG.adcode, Literal(division.adcode)))
+        graph.add((node, KG.adminLevel, LEVELS[division.level]))
         if division.parent:
-            self.add(node, KG.withinDivision, self.iris.government(division.parent))
+            graph.add((node, KG.withinDivision, self.iris.government(division.parent)))
 
     def _sections(self) -> dict[int, URIRef]:
         nodes: dict[int, URIRef] = {}
@@ -295,11 +304,13 @@ class DocumentMapper:
 
     def _policy(self, reference: PolicyReferenceRecord) -> None:
         node = self.iris.policy(reference.key)
-        self.add(node, RDF.type, KG.Policy)
-        self.add(node, RDFS.label, Literal(reference.canonical, lang="zh-Hans"))
-        self.add(node, KG.scope, SCOPES[reference.scope])
+        self.policies.add((node, RDF.type, KG.Policy))
+        self.policies.add((node, RDFS.label, Literal(reference.canonical, lang="zh-Hans")))
+        self.policies.add((node, KG.scope, SCOPES[reference.scope]))
         if reference.issuer:
-            self.add(node, DCTERMS.publisher, self.iris.government(reference.issuer))
+            self.policies.add((node, DCTERMS.publisher, self.iris.government(reference.issuer)))
+            for division in load_gazetteer().chain(reference.issuer):
+                self._division(division)
         # Search keys (simplified, no punctuation) for the title, every variant and every known alias, so a
         # query for 民促法 or 教育現代化2035 finds the same policy.
         keys = {title_key(reference.canonical), *load_catalogue().aliases_for(reference.canonical)}
@@ -307,15 +318,15 @@ class DocumentMapper:
             variant = clean_label(mention.title.quote(self.text))
             keys.add(title_key(variant))
             if variant != reference.canonical:
-                self.add(node, SKOS.altLabel, self.printed(variant))
+                self.policies.add((node, SKOS.altLabel, self.printed(variant)))
         for key in keys:
-            self.add(node, SKOS.hiddenLabel, Literal(key))
+            self.policies.add((node, SKOS.hiddenLabel, Literal(key)))
         if reference.derived_from:
             parent = self.iris.policy(national_policy_key(reference.derived_from))
-            self.add(node, KG.derivedFrom, parent)
-            self.add(parent, RDF.type, KG.Policy)
-            self.add(parent, RDFS.label, Literal(reference.derived_from, lang="zh-Hans"))
-            self.add(parent, KG.scope, KG.NationalScope)
+            self.policies.add((node, KG.derivedFrom, parent))
+            self.policies.add((parent, RDF.type, KG.Policy))
+            self.policies.add((parent, RDFS.label, Literal(reference.derived_from, lang="zh-Hans")))
+            self.policies.add((parent, KG.scope, KG.NationalScope))
 
 
 def map_document(dataset: Dataset, iris: Iris, record: DocumentRecord, build: URIRef) -> URIRef:

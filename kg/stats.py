@@ -52,6 +52,7 @@ def document_stats(dataset: Dataset, doc_id: str, base: str) -> DocumentStats:
     plan = iris.plan(doc_id)
     government = graph.value(plan, KG.issuedBy)
     year = graph.value(plan, KG.planYear)
+    governments = dataset.graph(iris.shared_graph("governments"))
     return DocumentStats(
         doc_id=doc_id,
         source=str(graph.value(plan, DCTERMS.source)),
@@ -59,8 +60,8 @@ def document_stats(dataset: Dataset, doc_id: str, base: str) -> DocumentStats:
         initiatives=sum(1 for _ in graph.subjects(RDF.type, KG.Initiative)),
         targets=sum(1 for _ in graph.subjects(RDF.type, KG.Target)),
         references=sum(1 for _ in graph.subjects(RDF.type, KG.PolicyReference)),
-        government=str(graph.value(government, RDFS.label)) if government else None,
-        adcode=str(graph.value(government, KG.adcode)) if government else None,
+        government=str(governments.value(government, RDFS.label)) if government else None,
+        adcode=str(governments.value(government, KG.adcode)) if government else None,
         plan_year=int(str(year)) if year is not None else None,
     )
 

@@ -24,7 +24,9 @@ def main() -> None:
         dataset.parse(out / "graph.trig", format="trig")
         for named in dataset.graphs():
             name = str(named.identifier).rsplit("/", 1)[-1]
-            if not len(named) or name == "build":
+            # the documents' graphs and the shared ones they feed; the build record and vocabularies are not
+            # extraction output
+            if not len(named) or name == "build" or "/graph/vocab/" in str(named.identifier):
                 continue
             graph = Graph()
             for prefix, namespace in PREFIXES.items():
