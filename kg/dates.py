@@ -24,7 +24,7 @@ _Y = r"((?:19|20)\d{2})"
 _DATE = rf"{_Y}\s*(?:[-/.]\s*(\d{{1,2}})\s*[-/.]\s*(\d{{1,2}})|年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日)"
 _LABELLED = re.compile(rf"(?:发布时间|发布日期|发文日期|成文日期|印发日期|日期|时间)\s*[:：]?\s*{_DATE}")
 _STAMPED = re.compile(rf"{_DATE}(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?\s*发布")
-_SIGNATURE = re.compile(rf"^\s*{_DATE}\s*$", re.MULTILINE)
+_SIGNATURE = re.compile(rf"^\s*{_DATE}\s*(?=[\r\n]|\Z)", re.MULTILINE)
 _TITLE_YEAR = re.compile(rf"{_Y}\s*(?:年度?|—|-)")
 # A year that follows 到/至/截至 is a deadline (到2020年，…), not the plan's year.
 _BODY_YEAR = re.compile(
@@ -48,11 +48,14 @@ def _plan_year(text: str, structure: DocumentStructure) -> tuple[int | None, Spa
         if match and _plausible(int(match.group(1))):
             return int(match.group(1)), Span(match.start(1), match.end(1))
     start = structure.body_start
-    for match in _BODY_YEAR.finditer(text, start, min(len(text), start + BODY_YEAR_CHARS)):
-        year = int(match.group(1))
-        if _plausible(year):
-            return year, Span(match.start(1), match.end(1))
-    return None, None
+    # The latest year that opens a statement of the year's work: a plan often reviews last year first
+    # (2020年，全区教育工作取得显著成绩 … 2021年全区教育工作的总体要求是…).
+    found = [
+        (int(match.group(1)), Span(match.start(1), match.end(1)))
+        for match in _BODY_YEAR.finditer(text, start, min(len(text), start + BODY_YEAR_CHARS))
+        if _plausible(int(match.group(1)))
+    ]
+    return max(found, key=lambda item: (item[0], -item[1].start)) if found else (None, None)
 
 
 def _published(text: str) -> tuple[date | None, Span | None]:

@@ -23,9 +23,9 @@ LEAD_MAX = 40
 
 _CN_DIGITS = "一二三四五六七八九十"
 _SECTION = re.compile(rf"^(?:第([{_CN_DIGITS}]{{1,3}})(?:部分|章)|([{_CN_DIGITS}]{{1,3}})\s*[、.])\s*")
-_ARABIC_ITEM = re.compile(r"^(\d{1,3})\s*[.、](?!\d)\s*")
+_ARABIC_ITEM = re.compile(r"^(\d{1,3}|[\u2488-\u249b])\s*[.、)]?(?<=[.、)\u2488-\u249b])(?!\d)\s*")
 _PAREN_CN_ITEM = re.compile(rf"^[(]([{_CN_DIGITS}]{{1,3}})[)]\s*")
-_PAREN_AR_ITEM = re.compile(r"^[(](\d{1,3})[)]\s*")
+_PAREN_AR_ITEM = re.compile(r"^(?:[(](\d{1,3})[)]|([\u2474-\u2487]))\s*")
 _CIRCLED_ITEM = re.compile(r"^([\u2460-\u2473])\s*")
 _SENTENCE_PUNCT = re.compile(r"[。;；!！?？:：]")
 _CLAUSE_PUNCT = re.compile(r"[,，、;；:：]")
@@ -127,12 +127,19 @@ def classify(text: str, patterns: ChromePatterns | None = None) -> tuple[Kind, i
     return Kind.PROSE, None, 0
 
 
-def _number(token: str) -> int:
+def _number(token: str) -> int | None:
     if token.isascii() and token.isdigit():
         return int(token)
+    if "\u2474" <= token <= "\u2487":  # ⑴…⒇
+        return ord(token) - 0x2474 + 1
+    if "\u2488" <= token <= "\u249b":  # ⒈…⒛
+        return ord(token) - 0x2488 + 1
     if "\u2460" <= token <= "\u2473":
         return ord(token) - 0x2460 + 1
-    return int(cn2an.cn2an(token, "smart"))
+    try:
+        return int(cn2an.cn2an(token, "smart"))
+    except (ValueError, KeyError):  # a malformed numeral (十十、) numbers nothing
+        return None
 
 
 def first_sentence_end(text: str, start: int = 0) -> int:

@@ -88,17 +88,25 @@ def _bracketed(text: str, tokens: Doc, structure: DocumentStructure) -> Iterator
 
 
 def _bracket_spans(text: str) -> Iterator[Span]:
-    """Outermost 《…》 pairs; an unclosed 《 is dropped rather than swallowing the rest of the text."""
+    """Outermost 《…》 pairs. A 《 never closed (a line break or MAX_TITLE_CHARS passes first) is dropped, and the
+    complete pairs found inside it count as outermost after all: one stray 《 does not swallow the titles after it."""
     opened: list[int] = []
+    inner: list[Span] = []  # complete pairs met while an outer 《 is still open
     for i, ch in enumerate(text):
+        if opened and (ch == "\n" or i - opened[0] > MAX_TITLE_CHARS):
+            yield from sorted(inner)
+            opened.clear()
+            inner.clear()
         if ch == "《":
             opened.append(i)
         elif ch == "》" and opened:
             start = opened.pop()
-            if not opened and i - start <= MAX_TITLE_CHARS:
+            if opened:
+                inner.append(Span(start, i + 1))
+            else:
+                inner.clear()
                 yield Span(start, i + 1)
-        elif ch == "\n" and opened and i - opened[0] > MAX_TITLE_CHARS:
-            opened.clear()
+    yield from sorted(inner)
 
 
 def _is_the_plan_itself(surface: Span, title: str, own_title: str, structure: DocumentStructure) -> bool:

@@ -40,6 +40,7 @@ def segment(doc: NormalisedDocument) -> DocumentStructure:
     boilerplate = _mark_repeats(lines)
     title, body = _title(lines, boilerplate)
     body = [line for line in body if line.index not in boilerplate and line.kind is not Kind.CHROME]
+    body = _before_attachments(lines, body)
     sections, section_of = _sections(body)
     initiatives = _initiatives(body, section_of)
     chrome = [Span(line.start, line.end) for line in lines if line.kind is Kind.CHROME or line.index in boilerplate]
@@ -55,14 +56,24 @@ def segment(doc: NormalisedDocument) -> DocumentStructure:
 def sentence_span(text: str, span: Span) -> Span:
     """The sentence around `span`: from after the previous 。！？ or line break to the next one, inclusive."""
     start = span.start
-    while start > 0 and text[start - 1] not in "。!?！？\n":
+    while start > 0 and text[start - 1] not in "。!?！？\n\r":
         start -= 1
     end = span.end
-    while end < len(text) and text[end - 1 : end] not in ("。", "!", "?", "！", "？") and text[end] != "\n":
+    while end < len(text) and text[end - 1 : end] not in ("。", "!", "?", "！", "？") and text[end] not in "\r\n":
         end += 1
     while start < end and text[start].isspace():
         start += 1
     return Span(start, max(end, span.end))
+
+
+_ATTACHMENTS = re.compile(r"^附件\s*\d*\s*[:：]?\s*$|^附件\s*\d*\s*[:：]")
+
+
+def _before_attachments(lines: list[Line], body: list[Line]) -> list[Line]:
+    """附件：1.学校名单 2.任务分工表 — attachments after the plan are not its work items."""
+    first = body[0].index if body else 0
+    cut = next((line.index for line in lines if line.index > first and _ATTACHMENTS.match(line.text)), None)
+    return body if cut is None else [line for line in body if line.index < cut]
 
 
 def clean_label(text: str) -> str:
@@ -162,10 +173,9 @@ def _initiatives(body: list[Line], section_of: dict[int, int]) -> list[Initiativ
     for kind in ITEM_KINDS:
         if counts[kind] >= MIN_ITEMS:
             return _numbered(body, section_of, kind)
-    if section_of:
-        lead = _lead_paragraphs(body, section_of)
-        if len(lead) >= MIN_ITEMS:
-            return lead
+    lead = _lead_paragraphs(body, section_of)
+    if len(lead) >= MIN_ITEMS:
+        return lead
     headed = _headed_paragraphs(body, section_of)
     if len(headed) >= MIN_ITEMS:
         return headed
@@ -196,7 +206,8 @@ def _lead_paragraphs(body: list[Line], section_of: dict[int, int]) -> list[Initi
     """Paragraphs opening with a short lead sentence, within sections; other prose continues the open one."""
     groups: list[list[Line]] = []
     for line in body:
-        if line.index not in section_of:
+        # Under sections, only what stands in one (the preamble's 2019年是…之年。 is no work item).
+        if section_of and line.index not in section_of:
             continue
         if line.kind is Kind.PROSE and lead_sentence_length(line.text) is not None:
             groups.append([line])

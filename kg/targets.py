@@ -25,7 +25,7 @@ from kg.records import (
 from kg.structure import sentence_span
 
 CUE_WINDOW = 10  # characters before a number searched for its comparator and cues
-_CLAUSE_END = re.compile(r"[,，;；。:：!?！？\n]")
+_CLAUSE_END = re.compile(r"[,，;；。:：!?！？\r\n]")
 _QUOTED = re.compile(r"“[^“”\n]{0,30}”")
 _CN_COUNT = re.compile(r"[一二两三四五六七八九十]个$")
 
@@ -48,6 +48,8 @@ def extract_targets(
         ]
         for quantity in quantities:
             clause = _clause(text, quantity.span)
+            if clause.start < initiative.title.start <= quantity.span.start:
+                clause = Span(initiative.title.start, clause.end)  # not the item's number (1. 新增学位1万个)
             indicator = _indicator(doc, clause, quantity, [q for q in quantities if q is not quantity])
             # 中小学每月、幼儿园每季度至少组织一次演练: one number, two commitments
             for each in _distributed(indicator):

@@ -56,3 +56,8 @@ def test_plan_year_and_published(text, year, published):
     assert (found.plan_year, found.published) == (year, published)
     if found.plan_year_span:
         assert str(found.plan_year) in text[found.plan_year_span.start : found.plan_year_span.end]
+
+
+def test_the_latest_year_of_work_is_the_plan_year():
+    text = "全区教育工作要点\n\n2020年,全区教育工作取得显著成绩。\n\n2021年全区教育工作的总体要求是:坚持立德树人。\n"
+    assert dates_of(text).plan_year == 2021

@@ -213,3 +213,8 @@ def test_nested_title_is_cited_too():
     assert found["关于落实〈中小学德育工作指南〉的实施意见"].relation.value == "drafts"
     assert found["中小学德育工作指南"].relation.value == "implements"
     assert found["中小学德育工作指南"].tier.value == "A"
+
+
+def test_an_unclosed_bracket_does_not_swallow_later_titles():
+    found, _ = refs("1.学习《讲话\n2.推动出台《长沙市中小学幼儿园规划建设管理条例》。内容。\n")
+    assert found["长沙市中小学幼儿园规划建设管理条例"].tier.value == "A"

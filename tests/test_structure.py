@@ -148,3 +148,35 @@ def test_traditional_text_keeps_printed_titles():
 def test_no_structure_gives_no_initiatives():
     _, titles, _ = structure_of("这是一段没有结构的文字,只说明了一般情况。\n")
     assert titles == []
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "number"),
+    [
+        ("1)认真落实各项任务。", Kind.ITEM_ARABIC, 1),
+        ("⑴完善督导机制。", Kind.ITEM_PAREN_AR, 1),
+        ("⒈推进集团化办学。", Kind.ITEM_ARABIC, 1),
+    ],
+)
+def test_more_item_markers(line, kind, number):
+    found, found_number, _ = classify(normalise_text(line))
+    assert (found, found_number) == (kind, number)
+
+
+def test_lead_sentences_without_any_section():
+    text = "2021年全区教育工作要点\n\n学习贯彻全教会精神。把学习作为首要任务。\n\n加强师德师风建设。落实准则。\n"
+    _, titles, _ = structure_of(text)
+    assert [t for _, t in titles] == ["学习贯彻全教会精神", "加强师德师风建设"]
+
+
+def test_attachments_are_not_work_items():
+    text = (
+        "某区教育工作要点\n一、加强\n（一）加强学习。内容。\n（二）推进建设。内容。\n附件：\n1.学校名单\n2.任务分工表\n"
+    )
+    _, titles, _ = structure_of(text)
+    assert [t for _, t in titles] == ["加强学习", "推进建设"]
+
+
+def test_crlf_documents_read_like_lf_ones():
+    lf = "某市2020年教育工作要点\n\n一、加强党的建设\n\n1.深化政治理论学习。内容。\n\n2.加强基层党组织建设。内容。\n"
+    assert structure_of(lf.replace("\n", "\r\n"))[1] == structure_of(lf)[1]

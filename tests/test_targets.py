@@ -63,3 +63,11 @@ def test_accuracy_over_the_table(outcomes, aspect, floor):
     share = sum(v[aspect] for v in positive.values()) / len(positive)
     failed = sorted(k for k, v in positive.items() if not v[aspect])
     assert share >= floor, (share, failed)
+
+
+def test_the_item_number_is_not_part_of_the_clause():
+    document = PLAN.format(year=2022, text="内容。").replace("1.推进重点工作。内容。", "1.新增学位1万个。内容。")
+    record = extract(decode_document(document.encode("utf-8"), name="t.txt", media_type="text/plain"))
+    (target,) = [t for t in record.targets if t.initiative == 1]
+    assert target.clause.quote(record.source.text) == "新增学位1万个"
+    assert target.indicator == "新增学位数"
