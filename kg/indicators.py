@@ -26,15 +26,24 @@ def vocabulary(name: str) -> Graph:
 
 
 @cache
-def _labels() -> tuple[tuple[str, str], ...]:
+def _chinese_labels() -> tuple[tuple[str, str], ...]:
+    """(label as written, concept IRI) for every Chinese preferred and alternative label."""
     graph = vocabulary("indicators")
-    pairs = {
-        (title_key(str(label)), str(concept))
-        for predicate in (SKOS.prefLabel, SKOS.altLabel)
-        for concept, label in graph.subject_objects(predicate)
-        if getattr(label, "language", None) in ("zh-Hans", "zh", None)
-    }
-    return tuple(sorted((key, iri) for key, iri in pairs if key))
+    return tuple(
+        sorted(
+            {
+                (str(label), str(concept))
+                for predicate in (SKOS.prefLabel, SKOS.altLabel)
+                for concept, label in graph.subject_objects(predicate)
+                if getattr(label, "language", None) in ("zh-Hans", "zh", None)
+            }
+        )
+    )
+
+
+@cache
+def _labels() -> tuple[tuple[str, str], ...]:
+    return tuple(sorted({(title_key(label), iri) for label, iri in _chinese_labels() if title_key(label)}))
 
 
 def match_indicator(indicator: str, clause: str) -> str | None:
@@ -49,13 +58,7 @@ def match_indicator(indicator: str, clause: str) -> str | None:
 
 @cache
 def _printed_labels() -> tuple[str, ...]:
-    graph = vocabulary("indicators")
-    labels = {
-        str(label)
-        for predicate in (SKOS.prefLabel, SKOS.altLabel)
-        for label in graph.objects(None, predicate)
-        if getattr(label, "language", None) in ("zh-Hans", "zh", None)
-    }
+    labels = {label for label, _ in _chinese_labels()}
     return tuple(sorted(labels, key=lambda label: (-len(label), label)))
 
 

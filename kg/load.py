@@ -18,6 +18,7 @@ from rdflib.compare import to_canonical_graph
 
 from kg.namespaces import DEFAULT_BASE, KG
 from kg.remote import Endpoint, RemoteError, delete_graph, put_graph, remote_query
+from kg.write import sorted_ntriples
 
 DIGESTS = f"""SELECT ?g ?d WHERE {{ GRAPH ?g {{ ?g <{KG.graphDigest}> ?d }} }}"""
 GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -34,13 +35,13 @@ class LoadReport:
 def local_graphs(dataset: Dataset, base: str = DEFAULT_BASE) -> dict[str, bytes]:
     """Every non-empty named graph of the build, and the ontology, as sorted N-Triples."""
     graphs = {
-        str(graph.identifier): _ntriples(graph)
+        str(graph.identifier): sorted_ntriples(graph)
         for graph in dataset.graphs()
         if len(graph) and isinstance(graph.identifier, URIRef)
     }
     ontology = Graph().parse(data=resources.files("kg").joinpath("ontology.ttl").read_text("utf-8"), format="turtle")
     # The ontology's owl:unionOf lists are blank nodes: canonical labels keep its digest stable between runs.
-    graphs[f"{base}graph/ontology"] = _ntriples(to_canonical_graph(ontology))
+    graphs[f"{base}graph/ontology"] = sorted_ntriples(to_canonical_graph(ontology))
     return graphs
 
 
@@ -79,8 +80,3 @@ def load(
                 delete_graph(endpoint, iri)
                 report.pruned.append(iri)
     return report
-
-
-def _ntriples(graph: Graph) -> bytes:
-    lines = sorted(line for line in graph.serialize(format="nt").split("\n") if line.strip())
-    return ("\n".join(lines) + "\n").encode("utf-8")

@@ -59,10 +59,11 @@ class Catalogue:
     entries: dict[str, CatalogueEntry]  # by title key of the canonical
     aliases: dict[str, str]  # title key of an alias or canonical -> canonical
     names: tuple[str, ...]  # every alias and canonical as written, longest first (for unbracketed matching)
+    keys_by_canonical: dict[str, tuple[str, ...]]  # canonical -> every alias key leading to it
 
     def aliases_for(self, canonical: str) -> list[str]:
         """Every alias key that leads to `canonical` (for search labels)."""
-        return sorted(key for key, target in self.aliases.items() if target == canonical)
+        return list(self.keys_by_canonical.get(canonical, ()))
 
     def lookup(self, title: str) -> CatalogueEntry | None:
         """The catalogue entry a printed title names, trying the forms local plans use."""
@@ -110,7 +111,11 @@ def load_catalogue() -> Catalogue:
         aliases[title_key(row["alias"])] = row["canonical"]
     printed = {row["canonical"] for row in _rows("catalogue.csv")} | {row["alias"] for row in _rows("aliases.csv")}
     names = tuple(sorted(printed, key=lambda name: (-len(name), name)))
-    return Catalogue(entries=entries, aliases=aliases, names=names)
+    by_canonical: dict[str, list[str]] = {}
+    for key, canonical in aliases.items():
+        by_canonical.setdefault(canonical, []).append(key)
+    keys = {canonical: tuple(sorted(found)) for canonical, found in by_canonical.items()}
+    return Catalogue(entries=entries, aliases=aliases, names=names, keys_by_canonical=keys)
 
 
 @cache

@@ -50,9 +50,6 @@ class EmbeddedStore:
     def load_trig(self, data: bytes) -> None:
         self._store.load(data, format=ox.RdfFormat.TRIG)
 
-    def clear(self) -> None:
-        self._store.clear()
-
     def __len__(self) -> int:
         return len(self._store)
 

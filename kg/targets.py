@@ -51,6 +51,8 @@ def extract_targets(
             if clause.start < initiative.title.start <= quantity.span.start:
                 clause = Span(initiative.title.start, clause.end)  # not the item's number (1. 新增学位1万个)
             indicator = _indicator(doc, clause, quantity, [q for q in quantities if q is not quantity])
+            comparator = _comparator(text, clause, quantity)
+            deadline = _deadline(text, quantity.span, plan_year, blocked)
             # 中小学每月、幼儿园每季度至少组织一次演练: one number, two commitments
             for each in _distributed(indicator):
                 out.append(
@@ -61,8 +63,8 @@ def extract_targets(
                         value=quantity.value,
                         value_max=quantity.value_max,
                         unit=quantity.unit,
-                        comparator=_comparator(text, clause, quantity),
-                        deadline=_deadline(text, quantity.span, plan_year, blocked),
+                        comparator=comparator,
+                        deadline=deadline,
                         indicator=each,
                         measures=match_indicator(each or "", clause.quote(text)),
                     )
@@ -114,16 +116,9 @@ def _excluded(text: str, quantity: Quantity, plan_year: int | None) -> bool:
         # follows a cue (至少, 组建), a verb (建成投用两所), or closes its clause (招录师范生三百名。).
         cued = any(cue in before[-5:] for cue in words["chinese_numeral_cues"])
         closes = _CLAUSE_END.match(text[quantity.span.end : quantity.span.end + 1] or "。") is not None
-        if not (cued or closes or (quantity.value != 1 and _after_verb(before))):
+        if not (cued or closes or (quantity.value != 1 and _pos_flags(before[-6:])[-1:] == ["v"])):
             return True
     return False
-
-
-def _after_verb(before: str) -> bool:
-    import jieba.posseg
-
-    words = list(jieba.posseg.cut(before[-6:]))
-    return bool(words) and words[-1].flag.startswith("v")
 
 
 def _clause(text: str, span: Span) -> Span:
@@ -240,7 +235,8 @@ def _indicator(doc: NormalisedDocument, clause: Span, quantity: Quantity, others
         # 5所省属高职院校|全部动工建设 → 全部动工建设的省属高职院校数. A head that lists instances
         # (广东交通职业技术学院、…3所院校; 七一路小学等7所学校) names which, not what is measured.
         listed = "、" in head.quote(text) or text.endswith(("等", "的"), head.start, head.end)
-        modifier = "" if listed or _ends_in_verb(head.quote(text)) else _clean(head.quote(printed))
+        # 遴选|10所学校, 支持|三所中职学校: a head that is only a verb adds nothing to what is counted
+        modifier = "" if listed or _pos_flags(head.quote(text))[-1:] == ["v"] else _clean(head.quote(printed))
         action = _clean(predicate.quote(printed))
         for adverb in words["manner_adverbs"]:
             action = action.replace(adverb, "")
@@ -253,14 +249,6 @@ def _indicator(doc: NormalisedDocument, clause: Span, quantity: Quantity, others
     if quantity.unit == "次":
         return phrase + "次数"
     return phrase + ("数" if tail.end > tail.start else suffix)
-
-
-def _ends_in_verb(phrase: str) -> bool:
-    """遴选|10所学校, 支持|三所中职学校: a head that is only a verb adds nothing to what is counted."""
-    import jieba.posseg
-
-    words = list(jieba.posseg.cut(phrase))
-    return bool(words) and words[-1].flag.startswith("v")
 
 
 def _noun_and_predicate(text: str, tail: Span) -> tuple[Span, Span | None]:
@@ -279,15 +267,16 @@ def _noun_and_predicate(text: str, tail: Span) -> tuple[Span, Span | None]:
     # (园长) after 名校长, 学习中心 after 社区: the rest of a compound noun, not what the counted things do
     if not predicate or predicate.startswith("(") or predicate.startswith(tuple(rules()["noun_heads"])):
         return tail, None
-    if not _has_verb(predicate):
+    if "v" not in _pos_flags(predicate):
         return tail, None
     return Span(tail.start, tail.start + best), Span(tail.start + rest, tail.end)
 
 
-def _has_verb(phrase: str) -> bool:
+def _pos_flags(phrase: str) -> list[str]:
+    """The coarse part of speech of each jieba word in `phrase` (v for verbs and verbal nouns, n, a …)."""
     import jieba.posseg
 
-    return any(word.flag.startswith("v") for word in jieba.posseg.cut(phrase))
+    return [word.flag[:1] for word in jieba.posseg.cut(phrase)]
 
 
 def _strip(text: str, span: Span) -> Span:

@@ -44,7 +44,7 @@ def serialise(dataset: Dataset) -> dict[str, bytes]:
         "graph.trig": _trig(dataset),
         "graph.nq": _sorted_lines(dataset.serialize(format="nquads")),
         "graph.ttl": union.serialize(format="turtle").encode("utf-8"),
-        "graph.nt": _sorted_lines(union.serialize(format="nt")),
+        "graph.nt": sorted_ntriples(union),
         "graph.jsonld": _json_bytes(_canonical_json(jsonld)),
         "context.jsonld": _json_bytes(context),
     }
@@ -91,6 +91,11 @@ def _trig(dataset: Dataset) -> bytes:
         inner = "\n".join(lines).strip("\n")
         parts.append(f"\n<{named.identifier}> {{\n{inner}\n}}\n")
     return "".join(parts).encode("utf-8")
+
+
+def sorted_ntriples(graph: Graph) -> bytes:
+    """A graph as N-Triples, lines sorted: the same graph always gives the same bytes."""
+    return _sorted_lines(graph.serialize(format="nt"))
 
 
 def _sorted_lines(text: str) -> bytes:
