@@ -22,8 +22,10 @@ Decisions the guidelines leave open, made here:
   = matched gold references of gold tier T / gold references of tier T. A reference found under the wrong tier
   thus counts as found for both; the `references.tier` accuracy over matched pairs reports the tier errors.
 - Target values compare numerically (Decimal("1E+4") equals 10000). Indicators agree when equal after
-  `strip_punctuation` and t2s, or when one non-empty normalised indicator contains the other (the guidelines
-  leave indicator equality open; a predicted 毛入园率 for a gold 学前三年毛入园率 counts).
+  `strip_punctuation`, t2s and dropping the attributive particle 的, or when one non-empty normalised indicator
+  contains the other (the guidelines leave indicator equality open; a predicted 毛入园率 for a gold 学前三年毛入园率
+  counts). 的 is dropped because the gold writes the same construction both ways (动工建设的省属高职院校数 but
+  异地高端研修教师数): like punctuation, it does not change what is measured.
 - Government: correct when the adcodes are equal; where the gold adcode is null, the prediction must have no
   adcode and the same name (compared after t2s and punctuation stripping). Plan year: equal (null = null).
   `initiatives.count` reports the documents whose initiative count equals the gold count.
@@ -118,8 +120,9 @@ def normalise_unit(unit: str | None) -> str:
 
 
 def indicators_agree(gold: str | None, predicted: str | None) -> bool:
-    """Equal after t2s and punctuation stripping, or one (non-empty) contains the other."""
-    g, p = strip_punctuation(gold, simplify=True), strip_punctuation(predicted, simplify=True)
+    """Equal after t2s, punctuation stripping and dropping 的, or one (non-empty) contains the other."""
+    g = strip_punctuation(gold, simplify=True).replace("的", "")
+    p = strip_punctuation(predicted, simplify=True).replace("的", "")
     if g == p:
         return True
     return bool(g and p) and (g in p or p in g)

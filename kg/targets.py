@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from kg.indicators import label_in, match_indicator
+from kg.normalise import normalise_text
 from kg.quantities import Quantity, find_quantities, rules
 from kg.records import (
     Comparator,
@@ -50,7 +51,7 @@ def extract_targets(
             clause = _clause(text, quantity.span)
             if clause.start < initiative.title.start <= quantity.span.start:
                 clause = Span(initiative.title.start, clause.end)  # not the item's number (1. 新增学位1万个)
-            indicator = _indicator(doc, clause, quantity, [q for q in quantities if q is not quantity])
+            indicator = _without_hedges(_indicator(doc, clause, quantity, [q for q in quantities if q is not quantity]))
             comparator = _comparator(text, clause, quantity)
             deadline = _deadline(text, quantity.span, plan_year, blocked)
             # 中小学每月、幼儿园每季度至少组织一次演练: one number, two commitments
@@ -249,6 +250,21 @@ def _indicator(doc: NormalisedDocument, clause: Span, quantity: Quantity, others
     if quantity.unit == "次":
         return phrase + "次数"
     return phrase + ("数" if tail.end > tail.start else suffix)
+
+
+def _without_hedges(indicator: str | None) -> str | None:
+    """每个县(市)区至少组建教育集团数 → 每个县(市)区组建教育集团数: a hedge says how firmly, not what is measured.
+
+    Matched on the normalised form (same length as printed), removed from the printed one.
+    """
+    if not indicator:
+        return indicator
+    normalised = normalise_text(indicator)
+    keep = [True] * len(indicator)
+    for hedge in rules()["hedge_adverbs"]:
+        for found in re.finditer(re.escape(hedge), normalised):
+            keep[found.start() : found.end()] = [False] * len(hedge)
+    return "".join(ch for ch, kept in zip(indicator, keep, strict=True) if kept) or None
 
 
 def _noun_and_predicate(text: str, tail: Span) -> tuple[Span, Span | None]:
