@@ -1,7 +1,7 @@
 """The orchestrator: runs the stages in order. It holds no extraction logic of its own.
 
 read → normalise → structure → government → dates → references → targets → topics → link → map to RDF →
-validate → write
+write (Oxigraph's serialisers) → validate (pySHACL on the N-Quads)
 """
 
 from __future__ import annotations
@@ -16,15 +16,16 @@ from kg.cache import ExtractionCache
 from kg.dates import find_dates
 from kg.errors import InputError, KgError
 from kg.government import resolve_government
+from kg.graphset import GraphSet, parse_nquads
 from kg.iris import Iris
 from kg.linking import link_policies
 from kg.namespaces import DEFAULT_BASE
 from kg.normalise import normalise
-from kg.rdf_mapping import add_build, add_vocabularies, map_document, new_dataset
+from kg.rdf_mapping import add_build, add_vocabularies, map_document
 from kg.read import DEFAULT_MAX_BYTES, TEXT_SUFFIXES, read_document
 from kg.records import DocumentRecord, SourceDocument
 from kg.references import extract_references
-from kg.stats import DocumentStats, class_counts, document_stats, triple_count
+from kg.stats import DocumentStats, built_stats
 from kg.store import load_store
 from kg.structure import segment
 from kg.targets import extract_targets
@@ -130,14 +131,19 @@ def extract_all(
     return records, errors
 
 
-def to_dataset(records: list[DocumentRecord], base: str = DEFAULT_BASE) -> Dataset:
+def to_graphs(records: list[DocumentRecord], base: str = DEFAULT_BASE) -> GraphSet:
     iris = Iris(base)
-    dataset = new_dataset()
-    build = add_build(dataset, iris, [record.source for record in records])
-    add_vocabularies(dataset, iris)
+    graphs = GraphSet()
+    build = add_build(graphs, iris, [record.source for record in records])
+    add_vocabularies(graphs, iris)
     for record in link_policies(records):
-        map_document(dataset, iris, record, build)
-    return dataset
+        map_document(graphs, iris, record, build)
+    return graphs
+
+
+def to_dataset(records: list[DocumentRecord], base: str = DEFAULT_BASE) -> Dataset:
+    """The graphs as an rdflib Dataset (the scorer and the tests read it)."""
+    return to_graphs(records, base).to_rdflib()
 
 
 def build(paths: Iterable[Path], options: BuildOptions, progress: ProgressHook | None = None) -> BuildReport:
@@ -156,18 +162,17 @@ def build(paths: Iterable[Path], options: BuildOptions, progress: ProgressHook |
             "no document could be built"
             + (f" ({len(report.errors)} input errors)" if report.errors else " (no input files)")
         )
-    dataset = to_dataset(records, options.base)
+    graphs = to_graphs(records, options.base).finalised()
+    outputs = serialise(graphs)
     if options.run_validation:
-        report.validation = validate(dataset)
-    outputs = serialise(dataset)
+        report.validation = validate(parse_nquads(outputs["graph.nq"]))
     writers = {name: (lambda path, data=data: path.write_bytes(data)) for name, data in outputs.items()}
     if report.validation is not None:
         writers["validation.ttl"] = lambda path: write_report(report.validation, path)
     if options.write_store:
-        writers["store"] = lambda path: load_store(path, outputs["graph.trig"])
+        writers["store"] = lambda path: load_store(path, outputs["graph.nq"])
     write_atomically(options.out_dir, writers)
     report.files = [options.out_dir / name for name in writers]
-    report.triples = triple_count(dataset)
-    report.classes = class_counts(dataset)
-    report.documents = [document_stats(dataset, record.source.doc_id, options.base) for record in records]
+    stats = built_stats(graphs, [record.source.doc_id for record in records], options.base)
+    report.triples, report.classes, report.documents = stats.triples, stats.classes, stats.documents
     return report

@@ -7,14 +7,18 @@ The only module that knows both the records and the vocabulary. No blank nodes: 
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
+from importlib import resources
 
-from rdflib import Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from kg import EXTRACTOR_VERSION, __version__
 from kg.gazetteer import load_gazetteer
+from kg.graphset import Graph, GraphSet, text, typed
 from kg.iris import Iris, digest
-from kg.namespaces import KG, OA, ORG, PREFIXES, QUDT_UNIT
+from kg.namespaces import KG, OA, ORG, QUDT_UNIT
 from kg.normalise import normalise_text
 from kg.policy_names import load_catalogue, title_key
 from kg.records import (
@@ -51,17 +55,10 @@ SCOPES = {
 _LANG = {Script.SIMPLIFIED: "zh-Hans", Script.TRADITIONAL: "zh-Hant", Script.MIXED: "zh"}
 
 
-def decimal_literal(value: Decimal) -> Literal:
+def decimal_literal(value: Decimal) -> ox.Literal:
     """xsd:decimal in its canonical lexical form (10.0, 2.5), so every serialisation writes the same literal."""
-    text = format(value, "f")
-    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
-
-
-def new_dataset() -> Dataset:
-    dataset = Dataset()
-    for prefix, namespace in PREFIXES.items():
-        dataset.bind(prefix, namespace)
-    return dataset
+    lexical = format(value, "f")
+    return typed(lexical if "." in lexical else lexical + ".0", XSD.decimal)
 
 
 def build_key() -> str:
@@ -74,33 +71,35 @@ def build_key() -> str:
 VOCABULARIES = ("indicators", "topics")
 
 
-def add_vocabularies(dataset: Dataset, iris: Iris) -> None:
+def add_vocabularies(dataset: GraphSet, iris: Iris) -> None:
     """The indicator and topic schemes, each in its own graph, so queries can find concepts by their labels."""
-    from kg.indicators import vocabulary
-
     for name in VOCABULARIES:
-        graph = dataset.graph(iris.vocabulary_graph(name))
-        for triple in vocabulary(name):
-            graph.add(triple)
+        dataset.graph(iris.vocabulary_graph(name)).extend(_vocabulary_triples(name))
 
 
-def add_build(dataset: Dataset, iris: Iris, sources: list[SourceDocument]) -> URIRef:
+@cache
+def _vocabulary_triples(name: str) -> list[ox.Triple]:
+    data = resources.files("kg").joinpath("vocab", f"{name}.ttl").read_bytes()
+    return list(ox.parse(data, format=ox.RdfFormat.TURTLE))
+
+
+def add_build(dataset: GraphSet, iris: Iris, sources: list[SourceDocument]) -> URIRef:
     graph = dataset.graph(iris.build_graph())
     build = iris.build(build_key())
-    graph.add((build, RDF.type, PROV.Activity))
-    graph.add((build, RDF.type, KG.BuildActivity))
-    graph.add((build, RDFS.label, Literal(f"edu-policy-kg {__version__} build", lang="en")))
-    graph.add((build, KG.softwareVersion, Literal(__version__)))
-    graph.add((build, KG.extractorVersion, Literal(EXTRACTOR_VERSION)))
+    graph.add(build, RDF.type, PROV.Activity)
+    graph.add(build, RDF.type, KG.BuildActivity)
+    graph.add(build, RDFS.label, text(f"edu-policy-kg {__version__} build", "en"))
+    graph.add(build, KG.softwareVersion, text(__version__))
+    graph.add(build, KG.extractorVersion, text(EXTRACTOR_VERSION))
     for source in sources:
-        graph.add((build, PROV.used, iris.source(source.doc_id)))
+        graph.add(build, PROV.used, iris.source(source.doc_id))
     return build
 
 
 class DocumentMapper:
     """Writes one document's records into its named graph."""
 
-    def __init__(self, dataset: Dataset, iris: Iris, record: DocumentRecord, build: URIRef) -> None:
+    def __init__(self, dataset: GraphSet, iris: Iris, record: DocumentRecord, build: URIRef) -> None:
         self.iris = iris
         self.record = record
         self.source = record.source
@@ -127,11 +126,11 @@ class DocumentMapper:
 
     # --- helpers -------------------------------------------------------------------------------------------
 
-    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
-        self.graph.add((s, p, o))
+    def add(self, s: str, p: str, o: str | ox.Literal) -> None:
+        self.graph.add(s, p, o)
 
-    def printed(self, text: str) -> Literal:
-        return Literal(text, lang=self.lang)
+    def printed(self, value: str) -> ox.Literal:
+        return text(value, self.lang)
 
     def span(self, fact: URIRef, span: Span) -> None:
         node = Iris.child(fact, "span")
@@ -144,10 +143,10 @@ class DocumentMapper:
         self.add(node, OA.hasSelector, position)
         self.add(node, OA.hasSelector, quote)
         self.add(position, RDF.type, OA.TextPositionSelector)
-        self.add(position, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger))
-        self.add(position, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger))
+        self.add(position, OA.start, typed(span.start, XSD.nonNegativeInteger))
+        self.add(position, OA.end, typed(span.end, XSD.nonNegativeInteger))
         self.add(quote, RDF.type, OA.TextQuoteSelector)
-        self.add(quote, OA.exact, Literal(span.quote(self.text)))
+        self.add(quote, OA.exact, text(span.quote(self.text)))
 
     # --- parts ---------------------------------------------------------------------------------------------
 
@@ -155,20 +154,20 @@ class DocumentMapper:
         s, source = self.source_iri, self.source
         self.add(s, RDF.type, KG.SourceDocument)
         self.add(s, RDF.type, PROV.Entity)
-        self.add(s, DCTERMS.identifier, Literal(source.doc_id))
-        self.add(s, DCTERMS.source, Literal(source.name))
-        self.add(s, DCTERMS["format"], Literal(source.media_type))
-        self.add(s, KG.sha256, Literal(source.sha256))
-        self.add(s, KG.byteSize, Literal(source.byte_size, datatype=XSD.integer))
-        self.add(s, KG.encoding, Literal(source.encoding))
-        self.add(s, KG.encodingMethod, Literal(source.encoding_method))
-        self.add(s, KG.script, Literal(self.record.normalised.script.value))
-        self.add(s, KG.text, Literal(source.text))
+        self.add(s, DCTERMS.identifier, text(source.doc_id))
+        self.add(s, DCTERMS.source, text(source.name))
+        self.add(s, DCTERMS["format"], text(source.media_type))
+        self.add(s, KG.sha256, text(source.sha256))
+        self.add(s, KG.byteSize, typed(source.byte_size, XSD.integer))
+        self.add(s, KG.encoding, text(source.encoding))
+        self.add(s, KG.encodingMethod, text(source.encoding_method))
+        self.add(s, KG.script, text(self.record.normalised.script.value))
+        self.add(s, KG.text, text(source.text))
 
     def _plan(self) -> None:
         plan, record = self.plan, self.record
         self.add(plan, RDF.type, KG.WorkPlan)
-        self.add(plan, DCTERMS.source, Literal(self.source.name))
+        self.add(plan, DCTERMS.source, text(self.source.name))
         self.add(plan, KG.sourceDocument, self.source_iri)
         self.add(plan, PROV.wasGeneratedBy, self.build)
         title = record.structure.title
@@ -178,13 +177,13 @@ class DocumentMapper:
         elif record.structure.initiatives:
             self.span(plan, Span(record.structure.body_start, record.structure.initiatives[0].body.start))
         if record.dates.plan_year is not None:
-            self.add(plan, KG.planYear, Literal(f"{record.dates.plan_year:04d}", datatype=XSD.gYear))
+            self.add(plan, KG.planYear, typed(f"{record.dates.plan_year:04d}", XSD.gYear))
         if record.dates.published is not None:
-            self.add(plan, DCTERMS.issued, Literal(record.dates.published.isoformat(), datatype=XSD.date))
+            self.add(plan, DCTERMS.issued, typed(record.dates.published.isoformat(), XSD.date))
 
     def _government(self) -> None:
         resolution = self.record.government
-        self.add(self.plan, KG.governmentInferred, Literal(resolution.inferred))
+        self.add(self.plan, KG.governmentInferred, typed("true" if resolution.inferred else "false", XSD.boolean))
         for division in resolution.chain:
             self._division(division)
         adcode = resolution.division.adcode if resolution.division else None
@@ -199,12 +198,12 @@ class DocumentMapper:
                 body = Iris.child(self.plan, "issuing-body")
             self.add(self.plan, KG.issuingBody, body)
             shared = self.governments if adcode else self.graph
-            shared.add((body, RDF.type, ORG.Organization))
+            shared.add(body, RDF.type, ORG.Organization)
             # one label however each document prints it (長沙市教育局, 长沙市教育局): the printed form stays on
             # the plan's evidence node
-            shared.add((body, RDFS.label, Literal(normalise_text(resolution.body), lang="zh-Hans")))
+            shared.add(body, RDFS.label, text(normalise_text(resolution.body), "zh-Hans"))
             if adcode:
-                shared.add((body, ORG.subOrganizationOf, self.iris.government(adcode)))
+                shared.add(body, ORG.subOrganizationOf, self.iris.government(adcode))
             if resolution.body_span:
                 # The span belongs to this plan's text, so it hangs off a plan-scoped evidence node.
                 self._evidence(Iris.child(self.plan, "evidence", "issuing-body"), "issuing-body", resolution.body_span)
@@ -214,20 +213,20 @@ class DocumentMapper:
     def _evidence(self, node: URIRef, kind: str, span: Span) -> None:
         self.add(self.plan, KG.governmentEvidence, node)
         self.add(node, RDF.type, KG.GovernmentEvidence)
-        self.add(node, KG.evidenceKind, Literal(kind))
+        self.add(node, KG.evidenceKind, text(kind))
         self.add(node, RDFS.label, self.printed(span.quote(self.text)))
         self.span(node, span)
 
     def _division(self, division: Division) -> None:
         node = self.iris.government(division.adcode)
         graph = self.governments
-        graph.add((node, RDF.type, KG.Government))
-        graph.add((node, RDFS.label, Literal(division.name, lang="zh-Hans")))
-        graph.add((node, KG.fullName, Literal(division.full_name, lang="zh-Hans")))
-        graph.add((node, KG.adcode, Literal(division.adcode)))
-        graph.add((node, KG.adminLevel, LEVELS[division.level]))
+        graph.add(node, RDF.type, KG.Government)
+        graph.add(node, RDFS.label, text(division.name, "zh-Hans"))
+        graph.add(node, KG.fullName, text(division.full_name, "zh-Hans"))
+        graph.add(node, KG.adcode, text(division.adcode))
+        graph.add(node, KG.adminLevel, LEVELS[division.level])
         if division.parent:
-            graph.add((node, KG.withinDivision, self.iris.government(division.parent)))
+            graph.add(node, KG.withinDivision, self.iris.government(division.parent))
 
     def _sections(self) -> dict[int, URIRef]:
         nodes: dict[int, URIRef] = {}
@@ -236,10 +235,10 @@ class DocumentMapper:
             nodes[section.position] = node
             self.add(node, RDF.type, KG.Section)
             self.add(node, KG.partOf, self.plan)
-            self.add(node, KG.position, Literal(section.position, datatype=XSD.integer))
+            self.add(node, KG.position, typed(section.position, XSD.integer))
             self.add(node, RDFS.label, self.printed(clean_label(section.heading.quote(self.text))))
             if section.number is not None:
-                self.add(node, KG.number, Literal(section.number, datatype=XSD.integer))
+                self.add(node, KG.number, typed(section.number, XSD.integer))
             self.span(node, section.heading)
         return nodes
 
@@ -252,10 +251,10 @@ class DocumentMapper:
             self.add(node, RDF.type, KG.Initiative)
             self.add(node, KG.partOf, self.plan)
             self.add(node, RDFS.label, self.printed(title))
-            self.add(node, KG.normalizedLabel, Literal(normalise_text(title), lang="zh-Hans"))
-            self.add(node, KG.position, Literal(initiative.position, datatype=XSD.integer))
+            self.add(node, KG.normalizedLabel, text(normalise_text(title), "zh-Hans"))
+            self.add(node, KG.position, typed(initiative.position, XSD.integer))
             if initiative.number is not None:
-                self.add(node, KG.number, Literal(initiative.number, datatype=XSD.integer))
+                self.add(node, KG.number, typed(initiative.number, XSD.integer))
             if initiative.section is not None:
                 self.add(node, KG.inSection, sections[initiative.section])
             for topic in self.record.topics.get(initiative.position, ()):
@@ -272,9 +271,9 @@ class DocumentMapper:
             self.add(node, RDF.type, KG.PolicyReference)
             self.add(node, KG.cites, self.iris.policy(reference.key))
             self.add(node, KG.relation, RELATIONS[reference.relation])
-            self.add(node, KG.surfaceForm, Literal(reference.surface.quote(self.text)))
-            self.add(node, KG.sentence, Literal(sentence_span(self.text, reference.surface).quote(self.text)))
-            self.add(node, KG.tier, Literal(reference.tier.value))
+            self.add(node, KG.surfaceForm, text(reference.surface.quote(self.text)))
+            self.add(node, KG.sentence, text(sentence_span(self.text, reference.surface).quote(self.text)))
+            self.add(node, KG.tier, text(reference.tier.value))
             self.span(node, reference.surface)
             self._policy(reference)
 
@@ -294,21 +293,21 @@ class DocumentMapper:
             self.add(node, KG.value, decimal_literal(target.value))
             if target.value_max is not None:
                 self.add(node, KG.valueMax, decimal_literal(target.value_max))
-            self.add(node, KG.unit, Literal(target.unit))
+            self.add(node, KG.unit, text(target.unit))
             if target.unit in QUDT_UNITS:
                 self.add(node, KG.unitOfMeasure, QUDT_UNIT[QUDT_UNITS[target.unit]])
             if target.deadline is not None:
-                self.add(node, KG.deadline, Literal(f"{target.deadline:04d}", datatype=XSD.gYear))
-            self.add(node, KG.statement, Literal(target.clause.quote(self.text)))
+                self.add(node, KG.deadline, typed(f"{target.deadline:04d}", XSD.gYear))
+            self.add(node, KG.statement, text(target.clause.quote(self.text)))
             self.span(node, target.clause)
 
     def _policy(self, reference: PolicyReferenceRecord) -> None:
         node = self.iris.policy(reference.key)
-        self.policies.add((node, RDF.type, KG.Policy))
-        self.policies.add((node, RDFS.label, Literal(reference.canonical, lang="zh-Hans")))
-        self.policies.add((node, KG.scope, SCOPES[reference.scope]))
+        self.policies.add(node, RDF.type, KG.Policy)
+        self.policies.add(node, RDFS.label, text(reference.canonical, "zh-Hans"))
+        self.policies.add(node, KG.scope, SCOPES[reference.scope])
         if reference.issuer:
-            self.policies.add((node, DCTERMS.publisher, self.iris.government(reference.issuer)))
+            self.policies.add(node, DCTERMS.publisher, self.iris.government(reference.issuer))
             for division in load_gazetteer().chain(reference.issuer):
                 self._division(division)
         # Search keys (simplified, no punctuation) for the title, every variant and every known alias, so a
@@ -318,16 +317,16 @@ class DocumentMapper:
             variant = clean_label(mention.title.quote(self.text))
             keys.add(title_key(variant))
             if variant != reference.canonical:
-                self.policies.add((node, SKOS.altLabel, self.printed(variant)))
+                self.policies.add(node, SKOS.altLabel, self.printed(variant))
         for key in keys:
-            self.policies.add((node, SKOS.hiddenLabel, Literal(key)))
+            self.policies.add(node, SKOS.hiddenLabel, text(key))
         if reference.derived_from:
             parent = self.iris.policy(national_policy_key(reference.derived_from))
-            self.policies.add((node, KG.derivedFrom, parent))
-            self.policies.add((parent, RDF.type, KG.Policy))
-            self.policies.add((parent, RDFS.label, Literal(reference.derived_from, lang="zh-Hans")))
-            self.policies.add((parent, KG.scope, KG.NationalScope))
+            self.policies.add(node, KG.derivedFrom, parent)
+            self.policies.add(parent, RDF.type, KG.Policy)
+            self.policies.add(parent, RDFS.label, text(reference.derived_from, "zh-Hans"))
+            self.policies.add(parent, KG.scope, KG.NationalScope)
 
 
-def map_document(dataset: Dataset, iris: Iris, record: DocumentRecord, build: URIRef) -> URIRef:
+def map_document(dataset: GraphSet, iris: Iris, record: DocumentRecord, build: URIRef) -> URIRef:
     return DocumentMapper(dataset, iris, record, build).map()

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from kg.iris import Iris
 from kg.namespaces import KG, PREFIXES
+
+_RDF_TYPE = str(RDF.type)
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,13 @@ class DocumentStats:
     government: str | None
     adcode: str | None
     plan_year: int | None
+
+
+@dataclass(frozen=True)
+class BuiltStats:
+    triples: int
+    classes: dict[str, int]
+    documents: list[DocumentStats]
 
 
 def compact(iri: URIRef) -> str:
@@ -64,6 +74,50 @@ def document_stats(dataset: Dataset, doc_id: str, base: str) -> DocumentStats:
         adcode=str(governments.value(government, KG.adcode)) if government else None,
         plan_year=int(str(year)) if year is not None else None,
     )
+
+
+def built_stats(graphs: list[tuple[str, list[ox.Triple]]], doc_ids: list[str], base: str) -> BuiltStats:
+    """The same counts as `triple_count`, `class_counts` and `document_stats`, on the build's own graphs."""
+    iris = Iris(base)
+    by_name = dict(graphs)
+    instances = {
+        (t.subject.value, t.object.value)
+        for _, triples in graphs
+        for t in triples
+        if t.predicate.value == _RDF_TYPE and t.object.value.startswith(str(KG))
+    }
+    governments = _values(by_name.get(str(iris.shared_graph("governments")), []))
+    documents = []
+    for doc_id in doc_ids:
+        triples = by_name.get(str(iris.graph(doc_id)), [])
+        values = _values(triples)
+        plan = str(iris.plan(doc_id))
+        government = values.get((plan, str(KG.issuedBy)))
+        year = values.get((plan, str(KG.planYear)))
+        kinds = Counter(t.object.value for t in triples if t.predicate.value == _RDF_TYPE)
+        documents.append(
+            DocumentStats(
+                doc_id=doc_id,
+                source=str(values.get((plan, str(DCTERMS.source)))),
+                triples=len(triples),
+                initiatives=kinds[str(KG.Initiative)],
+                targets=kinds[str(KG.Target)],
+                references=kinds[str(KG.PolicyReference)],
+                government=governments.get((government, str(RDFS.label))) if government else None,
+                adcode=governments.get((government, str(KG.adcode))) if government else None,
+                plan_year=int(year) if year is not None else None,
+            )
+        )
+    return BuiltStats(
+        triples=sum(len(triples) for _, triples in graphs),
+        classes=dict(sorted(Counter(compact(URIRef(cls)) for _, cls in instances).items())),
+        documents=documents,
+    )
+
+
+def _values(triples: list[ox.Triple]) -> dict[tuple[str, str], str]:
+    """(subject, predicate) → the object's value, for the single-valued properties the stats read."""
+    return {(t.subject.value, t.predicate.value): t.object.value for t in triples}
 
 
 def dataset_stats(dataset: Dataset) -> list[DocumentStats]:

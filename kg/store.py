@@ -68,10 +68,10 @@ class EmbeddedStore:
         return QueryResult(variables, rows)
 
 
-def load_store(path: Path, trig: bytes) -> None:
+def load_store(path: Path, nquads: bytes) -> None:
     """A fresh on-disk store at `path` holding the dataset (the build writes it to a staging folder first)."""
     store = EmbeddedStore(path)
-    store.load_trig(trig)
+    store.oxigraph.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
     store.flush()
     del store  # closes the database before the folder is moved into place
 

@@ -130,7 +130,8 @@ def _tokens_before(doc: Doc, offset: int) -> int:
     """How many tokens start before `offset` (token offsets are computed once per document)."""
     starts = doc.user_data.get("token_starts")
     if starts is None:
-        starts = doc.user_data["token_starts"] = [token.idx for token in doc]
+        # read from the array, not by creating a Token object per token (most of the cost on long documents)
+        starts = doc.user_data["token_starts"] = doc.to_array("IDX").tolist()
     return bisect.bisect_left(starts, offset)
 
 

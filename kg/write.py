@@ -1,8 +1,13 @@
 """Stage: write the dataset to `out/` in every serialisation, deterministically and atomically.
 
+Oxigraph's writers serialise each named graph once per format (graphs in IRI order, triples sorted, see
+`kg/graphset.py`); the files concatenate the pieces. Oxigraph writes language tags in lower case (zh-hans), which
+BCP 47 allows and every SPARQL engine matches with LANGMATCHES. graph.jsonld is one object with the published
+`@context`, one named graph per entry and one node per line, keys and types as compact IRIs.
+
 Files are first written to a staging folder beside the output folder, then moved into place one by one with
-`os.replace`, so a crash or an error never leaves a half-written file where an earlier good one stood.
-Line-based formats are sorted; JSON-LD arrays are sorted; blank nodes never occur (see `kg/iris.py`).
+`os.replace`, so a crash or an error never leaves a half-written file where an earlier good one stood. Blank
+nodes never occur (see `kg/iris.py`).
 """
 
 from __future__ import annotations
@@ -15,10 +20,13 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+import pyoxigraph as ox
+from rdflib import Graph
 
 from kg.namespaces import PREFIXES
 
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_NAMESPACES_LONGEST_FIRST = sorted(((p, str(n)) for p, n in PREFIXES.items()), key=lambda pn: -len(pn[1]))
 OUTPUT_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.nt", "graph.jsonld", "context.jsonld")
 
 
@@ -26,26 +34,34 @@ def published_context() -> dict:
     return json.loads(resources.files("kg").joinpath("context.jsonld").read_text("utf-8"))
 
 
-def union_graph(dataset: Dataset) -> Graph:
-    union = Graph()
-    for prefix, namespace in PREFIXES.items():
-        union.bind(prefix, namespace)
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        union.add((s, p, o))
-    return union
+def serialise(graphs: list[tuple[str, list[ox.Triple]]]) -> dict[str, bytes]:
+    """Every output file's bytes, from finalised graphs (IRI order, each sorted: see `GraphSet.finalised`).
 
-
-def serialise(dataset: Dataset) -> dict[str, bytes]:
-    """Every output file's bytes."""
-    union = union_graph(dataset)
+    Each graph is serialised once per format by Oxigraph and the files are the concatenation, graph by graph. The
+    union formats (graph.ttl, graph.nt) concatenate too: the mapper puts every subject in exactly one graph (a
+    document's resources in its graph, governments and policies in the shared ones), so no triple repeats.
+    """
+    header = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in PREFIXES.items()).encode()
+    trig, turtle, nquads, ntriples, jsonld = [header], [header], [], [], []
+    for name, triples in graphs:
+        graph = ox.NamedNode(name)
+        body = _turtle_body(triples)
+        trig.append(b"\n<" + name.encode() + b"> {\n" + body + b"}\n")
+        turtle.append(b"\n" + body)
+        nquads.append(
+            ox.serialize(
+                (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples), None, ox.RdfFormat.N_QUADS
+            )
+        )
+        ntriples.append(ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES))
+        jsonld.append(_jsonld_graph(name, triples))
     context = published_context()
-    jsonld = json.loads(dataset.serialize(format="json-ld", context=context["@context"], auto_compact=True))
     return {
-        "graph.trig": _trig(dataset),
-        "graph.nq": _sorted_lines(dataset.serialize(format="nquads")),
-        "graph.ttl": union.serialize(format="turtle").encode("utf-8"),
-        "graph.nt": sorted_ntriples(union),
-        "graph.jsonld": _json_bytes(_canonical_json(jsonld)),
+        "graph.trig": b"".join(trig),
+        "graph.nq": b"".join(nquads),
+        "graph.ttl": b"".join(turtle),
+        "graph.nt": b"".join(ntriples),
+        "graph.jsonld": _jsonld_document(context, jsonld),
         "context.jsonld": _json_bytes(context),
     }
 
@@ -74,23 +90,56 @@ def write_atomically(out_dir: Path, writers: dict[str, Callable[[Path], None]]) 
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _trig(dataset: Dataset) -> bytes:
-    """TriG with the named graphs in IRI order (rdflib writes them in store order, which varies run to run)."""
-    parts = [f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in PREFIXES.items()]
-    for named in sorted((g for g in dataset.graphs() if len(g)), key=lambda g: str(g.identifier)):
-        graph = Graph()
-        for prefix, namespace in PREFIXES.items():
-            graph.bind(prefix, namespace)
-        for triple in named:
-            graph.add(triple)
-        # Drop the leading @prefix block only; split on \n alone, since literals may hold \u2028 and the like.
-        lines = graph.serialize(format="turtle").split("\n")
-        while lines and (lines[0].startswith("@prefix") or not lines[0].strip()):
-            lines.pop(0)
-        # no re-indenting: lines inside a multi-line literal are part of its value
-        inner = "\n".join(lines).strip("\n")
-        parts.append(f"\n<{named.identifier}> {{\n{inner}\n}}\n")
-    return "".join(parts).encode("utf-8")
+def _turtle_body(triples: list[ox.Triple]) -> bytes:
+    """The triples as Turtle with the project's prefixes, without the @prefix lines (the file header has them)."""
+    text = ox.serialize(triples, None, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    while text.startswith(b"@prefix "):
+        text = text[text.index(b"\n") + 1 :]
+    return text if text.endswith(b"\n") else text + b"\n"
+
+
+def _jsonld_graph(name: str, triples: list[ox.Triple]) -> bytes:
+    """One named graph as a JSON-LD object, its nodes in IRI order, one node per line, keys as compact IRIs."""
+    expanded = json.loads(ox.serialize(triples, None, ox.RdfFormat.JSON_LD))
+    if isinstance(expanded, dict):
+        expanded = expanded.get("@graph", [expanded])
+    nodes = sorted((_compact_node(node) for node in expanded), key=lambda node: node["@id"])
+    lines = ",\n".join(json.dumps(node, ensure_ascii=False, sort_keys=True, separators=(",", ":")) for node in nodes)
+    return b'{"@id":' + json.dumps(name).encode() + b',"@graph":[\n' + lines.encode() + b"\n]}"
+
+
+def _jsonld_document(context: dict, graphs: list[bytes]) -> bytes:
+    head = json.dumps(context["@context"], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return b'{"@context":' + head.encode() + b',\n"@graph":[\n' + b",\n".join(graphs) + b"\n]}\n"
+
+
+def _compact_node(node: dict) -> dict:
+    out: dict = {"@id": node["@id"]}
+    for key, values in node.items():
+        if key == "@id":
+            continue
+        if key == _RDF_TYPE:
+            out["@type"] = sorted(compact_iri(value["@id"]) for value in values)
+            continue
+        items = [_compact_value(value) for value in values]
+        out[compact_iri(key)] = sorted(items, key=lambda item: json.dumps(item, ensure_ascii=False, sort_keys=True))
+    return out
+
+
+def _compact_value(value: dict) -> dict:
+    if "@type" in value:
+        return {"@type": compact_iri(value["@type"]), "@value": value["@value"]}
+    return value
+
+
+def compact_iri(iri: str) -> str:
+    """prefix:local for an IRI in one of the context's namespaces (the longest that fits), else the IRI."""
+    for prefix, namespace in _NAMESPACES_LONGEST_FIRST:
+        if iri.startswith(namespace):
+            local = iri[len(namespace) :]
+            if local and "/" not in local and "#" not in local:
+                return f"{prefix}:{local}"
+    return iri
 
 
 def sorted_ntriples(graph: Graph) -> bytes:
@@ -101,16 +150,6 @@ def sorted_ntriples(graph: Graph) -> bytes:
 def _sorted_lines(text: str) -> bytes:
     lines = sorted(line for line in text.split("\n") if line.strip())
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def _canonical_json(value: object) -> object:
-    """Sort JSON-LD node arrays and value arrays (order carries no meaning there) so output is stable."""
-    if isinstance(value, dict):
-        return {key: (item if key == "@list" else _canonical_json(item)) for key, item in sorted(value.items())}
-    if isinstance(value, list):
-        items = [_canonical_json(item) for item in value]
-        return sorted(items, key=lambda item: json.dumps(item, ensure_ascii=False, sort_keys=True))
-    return value
 
 
 def _json_bytes(value: object) -> bytes:

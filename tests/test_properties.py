@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from kg.build import extract, to_dataset
+from kg.build import extract, to_graphs
 from kg.errors import InputError
 from kg.read import decode_document
 from kg.write import serialise
@@ -40,9 +40,13 @@ def test_any_text_builds_and_round_trips(text):
     record = extract(source)
     for initiative in record.structure.initiatives:
         assert 0 <= initiative.title.start <= initiative.title.end <= len(source.text)
-    dataset = to_dataset([record])
-    files = serialise(dataset)
+    graphs = to_graphs([record])
+    files = serialise(graphs.finalised())
     parsed = Dataset()
     parsed.parse(data=files["graph.trig"].decode("utf-8"), format="trig")
-    assert isomorphic(union(parsed), union(dataset))
-    assert files == serialise(to_dataset([extract(source)]))  # same input, same bytes and IRIs
+    assert isomorphic(union(parsed), union(graphs.to_rdflib()))
+    for name in ("graph.nq", "graph.ttl", "graph.jsonld"):  # every format carries the same triples
+        other = Dataset()
+        other.parse(data=files[name].decode("utf-8"), format={"nq": "nquads", "ttl": "turtle"}.get(name[6:], "json-ld"))
+        assert isomorphic(union(other), union(parsed)), name
+    assert files == serialise(to_graphs([extract(source)]).finalised())  # same input, same bytes and IRIs
