@@ -6,7 +6,9 @@ write (Oxigraph's serialisers) → validate (pySHACL on the N-Quads)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +35,9 @@ from kg.topics import assign_topics
 from kg.validate import ValidationResult, validate, write_report
 from kg.write import serialise, write_atomically
 
+# Below this many documents per worker, forking costs more than it saves.
+PARALLEL_MIN_DOCUMENTS = 8
+
 ProgressHook = Callable[[int, int, str, "DocumentRecord | InputError"], None]
 
 
@@ -44,6 +49,7 @@ class BuildOptions:
     run_validation: bool = True
     use_cache: bool = True
     write_store: bool = True
+    jobs: int | None = None  # extraction processes; None: one per CPU when there are enough documents
 
 
 @dataclass
@@ -103,32 +109,55 @@ def extract_all(
     progress: ProgressHook | None = None,
     cache: ExtractionCache | None = None,
 ) -> tuple[list[DocumentRecord], list[InputError]]:
+    """Read every file, then extract what the cache does not hold, in worker processes when there is enough."""
+    outcomes: list[SourceDocument | DocumentRecord | InputError] = []
+    seen: dict[str, Path] = {}
+    for path in files:
+        try:
+            source = _read(path, options, seen)
+            cached = cache.get(source) if cache else None
+            outcomes.append(cached or source)
+        except InputError as err:
+            outcomes.append(err)
+    pending = [outcome for outcome in outcomes if isinstance(outcome, SourceDocument)]
+    extracted = iter(_extract_many(pending, options.jobs))
     records: list[DocumentRecord] = []
     errors: list[InputError] = []
-    seen: dict[str, Path] = {}
-    for n, path in enumerate(files, start=1):
-        outcome: DocumentRecord | InputError
-        try:
-            if path.suffix.lower() not in TEXT_SUFFIXES:
-                raise InputError(
-                    str(path),
-                    f"unsupported file type '{path.suffix or '(none)'}' (expected .txt, .html or .htm)",
-                )
-            source = read_document(path, max_bytes=options.max_bytes)
-            if source.doc_id in seen:
-                raise InputError(str(path), f"same document key '{source.doc_id}' as {seen[source.doc_id]}; rename one")
-            seen[source.doc_id] = path
-            cached = cache.get(source) if cache else None
-            outcome = cached or extract(source)
-            if cache and cached is None:
+    for n, (path, outcome) in enumerate(zip(files, outcomes, strict=True), start=1):
+        if isinstance(outcome, SourceDocument):
+            outcome = next(extracted)
+            if cache:
                 cache.put(outcome)
-            records.append(outcome)
-        except InputError as err:
-            outcome = err
-            errors.append(err)
+        (errors if isinstance(outcome, InputError) else records).append(outcome)
         if progress:
             progress(n, len(files), str(path), outcome)
     return records, errors
+
+
+def _read(path: Path, options: BuildOptions, seen: dict[str, Path]) -> SourceDocument:
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        raise InputError(
+            str(path),
+            f"unsupported file type '{path.suffix or '(none)'}' (expected .txt, .html or .htm)",
+        )
+    source = read_document(path, max_bytes=options.max_bytes)
+    if source.doc_id in seen:
+        raise InputError(str(path), f"same document key '{source.doc_id}' as {seen[source.doc_id]}; rename one")
+    seen[source.doc_id] = path
+    return source
+
+
+def _extract_many(sources: list[SourceDocument], jobs: int | None) -> Iterator[DocumentRecord]:
+    """Records in input order. Worker processes are forked once the models are loaded here, so each starts warm;
+    a handful of documents is not worth the fork."""
+    workers = min(jobs or os.cpu_count() or 1, len(sources) // PARALLEL_MIN_DOCUMENTS)
+    if workers < 2 or multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
+        yield from map(extract, sources)
+        return
+    first, rest = sources[0], sources[1:]
+    yield extract(first)  # loads jieba, spaCy, the gazetteer and the catalogue before forking
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap(extract, rest, chunksize=4)
 
 
 def to_graphs(records: list[DocumentRecord], base: str = DEFAULT_BASE) -> GraphSet:

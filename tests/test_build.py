@@ -235,3 +235,19 @@ def test_the_build_loads_the_embedded_store(seed_build):
     out, report = seed_build
     store = open_built_store(out)
     assert len(store) >= report.triples
+
+
+def test_worker_processes_give_the_same_outputs_as_one(tmp_path):
+    """Extraction forks workers once there are enough documents; the files must not notice."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt")):
+        for copy in range(4):  # 20 documents: two workers of at least 8
+            (corpus / f"{seed.stem}-{copy}.txt").write_bytes(seed.read_bytes())
+    outputs = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"out-{jobs}"
+        report = build([corpus], BuildOptions(out_dir=out, jobs=jobs, run_validation=False, use_cache=False))
+        assert report.extracted == 20 and not report.errors
+        outputs[jobs] = {name: (out / name).read_bytes() for name in OUTPUT_FILES}
+    assert outputs[1] == outputs[2]
