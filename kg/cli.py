@@ -104,9 +104,31 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the build (default: {DEFAULT_BASE})")
     load.set_defaults(handler=_load)
 
-    serve = commands.add_parser("serve", help="serve the built store as a read-only SPARQL endpoint")
+    publish = commands.add_parser(
+        "publish",
+        help="write a static linked-data site: pages, Turtle and JSON-LD for every resource",
+        description="Write the built graph as a static linked-data site: an HTML page, Turtle and JSON-LD for every "
+        "resource IRI, index pages, the ontology, VoID/DCAT, dumps and a sitemap. Links are relative, so the "
+        "folder works from any static host; see docs/publish.md.",
+    )
+    publish.add_argument("--out", type=Path, default=Path("site"), help="site folder to write (default: site)")
+    publish.add_argument(
+        "--base",
+        metavar="URL",
+        help="public URL of the site, for the sitemap and VoID (default: the folder above the build's base IRI)",
+    )
+    publish.add_argument("--license", metavar="URL", help="licence of the data (default: the project's, Apache-2.0)")
+    publish.add_argument("--from", dest="built", type=Path, default=Path("out"), help="built graph (default: out)")
+    publish.set_defaults(handler=_publish)
+
+    serve = commands.add_parser(
+        "serve", help="serve the SPARQL endpoint, and the published site with content negotiation"
+    )
     serve.add_argument("--port", type=int, default=7878, help="port (default 7878)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
+    serve.add_argument(
+        "--site", type=Path, help="a folder written by kg publish, served beside /sparql (default: site, if there)"
+    )
     serve.add_argument("--timeout", type=float, default=10.0, help="query timeout in seconds (default 10)")
     serve.add_argument("--max-results", type=int, default=10_000, help="result rows at most (default 10000)")
     serve.add_argument("--out", type=Path, default=Path("out"), help="folder holding the built store (default: out)")
@@ -301,14 +323,37 @@ def _load(args: argparse.Namespace) -> int:
     return 2 if report.failed else 0
 
 
+def _publish(args: argparse.Namespace) -> int:
+    import time
+
+    from kg.publish.publisher import DEFAULT_LICENSE, publish
+
+    started = time.monotonic()
+    report = publish(args.built, args.out, base_url=args.base, license=args.license or DEFAULT_LICENSE)
+    print(
+        f"published {report.resources} resources ({report.triples} triples) as {report.pages} pages and "
+        f"{report.files} files, {report.bytes / 1e6:.1f} MB, into {args.out}/ in {time.monotonic() - started:.1f} s"
+        f" (public URL {report.base_url})"
+    )
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from kg.serve import make_server
     from kg.store import open_built_store
 
+    site = args.site
+    if site is None and (Path("site") / ".kg-site").is_file():
+        site = Path("site")
     store = open_built_store(args.out)
-    server = make_server(store.oxigraph, args.host, args.port, timeout_s=args.timeout, max_results=args.max_results)
-    host, port = server.server_address[:2]
-    print(f"serving {args.out}/store read-only at http://{host}:{port}/sparql (Ctrl-C stops)", file=sys.stderr)
+    server = make_server(
+        store.oxigraph, args.host, args.port, timeout_s=args.timeout, max_results=args.max_results, site=site
+    )
+    print(f"serving {args.out}/store read-only at {server.url} (Ctrl-C stops)", file=sys.stderr)
+    if site is not None:
+        print(
+            f"serving the site {site}/ at {server.root_url}, saved queries at {server.root_url}query", file=sys.stderr
+        )
     try:
         server.serve_forever()
     finally:

@@ -27,11 +27,17 @@ Limits:
 
 A query may still use `SERVICE`, which makes this process fetch the given URL; bind to loopback (the default) unless
 the clients are trusted.
+
+With `site=` (a folder written by `kg publish`), every other path is answered from the site (`kg/publish/site_http.py`):
+its files, resource IRIs negotiated to HTML, Turtle, JSON-LD or N-Triples, and `/query`, the saved queries run on
+this store through the same worker, limits and refusals as `/sparql`.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import socket
 import socketserver
 import sys
@@ -44,16 +50,21 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
 from kg.errors import KgError, UsageError
 
+if TYPE_CHECKING:
+    from kg.publish.site_http import Answer, SiteFiles
+
 __all__ = ["MAX_BODY_BYTES", "OFFERS", "PATH", "READ_ONLY", "SparqlServer", "make_server", "negotiate"]
 
 PATH = "/sparql"
+QUERY_PAGE = "/query"
 MAX_BODY_BYTES = 1 << 20
 READ_ONLY = "this endpoint is read-only"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -91,18 +102,25 @@ def make_server(
     *,
     timeout_s: float = 10.0,
     max_results: int = 10_000,
+    site: Path | None = None,
 ) -> SparqlServer:
     """A bound, not yet serving endpoint over `store` (open it with `Store.read_only` when it is on disk).
 
-    `port=0` picks a free port: read it from `server.server_address[1]`. Raises `UsageError` for a bad limit and
-    `KgError` when the address cannot be bound.
+    `port=0` picks a free port: read it from `server.server_address[1]`. `site` is a folder written by `kg publish`,
+    served beside the endpoint. Raises `UsageError` for a bad limit or a folder that is not a site, and `KgError`
+    when the address cannot be bound.
     """
     if not timeout_s > 0:
         raise UsageError(f"the query timeout must be a positive number of seconds, not {timeout_s}")
     if max_results < 1:
         raise UsageError(f"the result limit must be at least 1 row, not {max_results}")
+    site_files = None
+    if site is not None:
+        from kg.publish.site_http import SiteFiles
+
+        site_files = SiteFiles(site)
     try:
-        return SparqlServer((host, port), store, timeout_s=timeout_s, max_results=max_results)
+        return SparqlServer((host, port), store, timeout_s=timeout_s, max_results=max_results, site=site_files)
     except OSError as err:
         raise KgError(f"cannot listen on {host}:{port}: {err.strerror or err}") from err
 
@@ -112,9 +130,18 @@ class SparqlServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], store: ox.Store, *, timeout_s: float, max_results: int) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        store: ox.Store,
+        *,
+        timeout_s: float,
+        max_results: int,
+        site: SiteFiles | None = None,
+    ) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.store = store
+        self.site = site
         self.timeout_s = timeout_s
         self.max_results = max_results
         try:
@@ -134,8 +161,12 @@ class SparqlServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
+        return self.root_url + PATH.lstrip("/")
+
+    @property
+    def root_url(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{f'[{host}]' if ':' in str(host) else host}:{port}{PATH}"
+        return f"http://{f'[{host}]' if ':' in str(host) else host}:{port}/"
 
     def server_close(self) -> None:
         super().server_close()
@@ -187,6 +218,11 @@ class _Reply:
     body: bytes
     content_type: str = "text/plain; charset=utf-8"
     headers: tuple[tuple[str, str], ...] = ()
+    file: Path | None = None  # sent from disk instead of `body`
+
+    @classmethod
+    def of(cls, answer: Answer) -> _Reply:
+        return cls(answer.status, answer.body, answer.content_type, answer.headers, answer.file)
 
     @classmethod
     def error(cls, status: int, message: str, *headers: tuple[str, str]) -> _Reply:
@@ -209,13 +245,19 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._send(self._dispatch())
 
+    def do_HEAD(self) -> None:
+        if self.server.site is not None and urlsplit(self.path).path not in (PATH, QUERY_PAGE):
+            self._send(self._dispatch())
+        else:
+            self._refuse_method()
+
     def do_POST(self) -> None:
         self._send(self._dispatch())
 
     def _refuse_method(self) -> None:
         self._send(self._method_not_allowed())
 
-    do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _refuse_method
+    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse_method
 
     def parse_request(self) -> bool:
         self._started = time.monotonic()
@@ -225,6 +267,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self) -> _Reply:
         url = urlsplit(self.path)
+        if url.path != PATH and self.server.site is not None:
+            if self.command == "POST":
+                return self._method_not_allowed()
+            if url.path == QUERY_PAGE:
+                return self._query_page(url.query)
+            return _Reply.of(self.server.site.answer(url.path, self.headers.get("Accept", "")))
         if url.path != PATH:
             return _Reply.error(404, f"not found: the SPARQL endpoint is {PATH}")
         try:
@@ -301,8 +349,21 @@ class _Handler(BaseHTTPRequestHandler):
             cancel.set()
             return _Reply.error(503, f"query timed out after {server.timeout_s:g} s")
 
+    def _query_page(self, query_string: str) -> _Reply:
+        from kg.publish.query_run import render_query_page
+
+        def run(text: str) -> tuple[int, bytes, bool]:
+            reply = self._run(text, "application/sparql-results+json")
+            return reply.status, reply.body, ("X-Result-Truncated", "true") in reply.headers
+
+        assert self.server.site is not None
+        return _Reply.of(render_query_page(self.server.site, query_string, run))
+
     def _method_not_allowed(self) -> _Reply:
-        if urlsplit(self.path).path != PATH:
+        path = urlsplit(self.path).path
+        if path != PATH and self.server.site is not None:
+            return _Reply.error(405, f"{self.command} not allowed: use GET or HEAD", ("Allow", "GET, HEAD"))
+        if path != PATH:
             return _Reply.error(404, f"not found: the SPARQL endpoint is {PATH}")
         return _Reply.error(405, f"{self.command} not allowed: use GET or POST", ("Allow", "GET, POST"))
 
@@ -314,22 +375,33 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(_Reply.error(code, message or HTTPStatus(code).phrase))
 
     def _send(self, reply: _Reply) -> None:
+        try:
+            source = reply.file.open("rb") if reply.file is not None else None
+        except OSError:
+            reply, source = _Reply.error(404, "not found"), None
         # Logged before the answer goes out, so the line is written by the time the client has its answer.
         elapsed_ms = (time.monotonic() - getattr(self, "_started", time.monotonic())) * 1000
         path = urlsplit(self.path).path if getattr(self, "path", None) else "-"
         self.log_message("%s %s %d %.0fms", self.command or "-", path[:200], reply.status, elapsed_ms)
         try:
+            length = os.fstat(source.fileno()).st_size if source is not None else len(reply.body)
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)
-            self.send_header("Content-Length", str(len(reply.body)))
+            self.send_header("Content-Length", str(length))
             self.send_header("Vary", "Accept")
             for name, value in reply.headers:
                 self.send_header(name, value)
             self.end_headers()
             if self.command != "HEAD":
-                self.wfile.write(reply.body)
+                if source is not None:
+                    shutil.copyfileobj(source, self.wfile)
+                else:
+                    self.wfile.write(reply.body)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+        finally:
+            if source is not None:
+                source.close()
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass  # `_send` logs one line per request, without the query string

@@ -1,0 +1,251 @@
+"""The built graph, read once from `out/graph.trig`, with the lookups the pages need.
+
+Everything is read from the graph itself (rdflib), never from the byte layout of the build's files. The build base
+is found in the graph: the build activity is `BASE build/{key}`, each source `BASE source/{doc}`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from kg.errors import InputError, UsageError
+from kg.namespaces import KG, OA, ORG, PREFIXES
+
+__all__ = ["Corpus", "Span", "load_corpus", "pick", "sort_key"]
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    exact: str
+    source: URIRef | None
+
+
+@dataclass
+class Corpus:
+    """The union graph, the named graphs' sizes and the build base."""
+
+    graph: Graph
+    named_graphs: dict[str, int]
+    base: str
+
+    # ---- classes and kinds -------------------------------------------------------------------------------------
+
+    def instances(self, cls: URIRef) -> list[URIRef]:
+        return sorted({s for s in self.graph.subjects(RDF.type, cls) if isinstance(s, URIRef)}, key=sort_key)
+
+    def has_type(self, iri: Node, cls: URIRef) -> bool:
+        return (iri, RDF.type, cls) in self.graph
+
+    # ---- values ------------------------------------------------------------------------------------------------
+
+    def value(self, subject: Node, predicate: URIRef) -> Node | None:
+        values = sorted(self.graph.objects(subject, predicate), key=sort_key)
+        return values[0] if values else None
+
+    def values(self, subject: Node, predicate: URIRef) -> list[Node]:
+        return sorted(set(self.graph.objects(subject, predicate)), key=sort_key)
+
+    def subjects(self, predicate: URIRef, obj: Node) -> list[URIRef]:
+        return sorted({s for s in self.graph.subjects(predicate, obj) if isinstance(s, URIRef)}, key=sort_key)
+
+    def integer(self, subject: Node, predicate: URIRef) -> int | None:
+        value = self.value(subject, predicate)
+        try:
+            return int(str(value)) if value is not None else None
+        except ValueError:
+            return None
+
+    def text(self, subject: Node, predicate: URIRef, prefer: tuple[str, ...] = ("zh",)) -> Literal | None:
+        literals = [v for v in self.graph.objects(subject, predicate) if isinstance(v, Literal)]
+        return pick(literals, prefer)
+
+    def label(self, iri: Node, prefer: tuple[str, ...] = ("zh",)) -> str:
+        """A name to show for any IRI: its label, title or preferred label, else the last part of the IRI."""
+        for predicate in (SKOS.prefLabel, RDFS.label, DCTERMS.title, KG.surfaceForm, KG.statement):
+            found = self.text(iri, predicate, prefer)
+            if found is not None:
+                return str(found)
+        return local_name(str(iri))
+
+    def span(self, fact: Node) -> Span | None:
+        span = self.value(fact, KG.hasSpan)
+        if span is None:
+            return None
+        start = end = None
+        exact = ""
+        for selector in self.values(span, OA.hasSelector):
+            if self.has_type(selector, OA.TextPositionSelector):
+                start, end = self.integer(selector, OA.start), self.integer(selector, OA.end)
+            elif self.has_type(selector, OA.TextQuoteSelector):
+                exact = str(self.value(selector, OA.exact) or "")
+        if start is None or end is None:
+            return None
+        source = self.value(span, OA.hasSource)
+        return Span(start, end, exact, source if isinstance(source, URIRef) else None)
+
+    # ---- the plan structure ------------------------------------------------------------------------------------
+
+    @cached_property
+    def plans(self) -> list[URIRef]:
+        return sorted(self.instances(KG.WorkPlan), key=lambda p: (self.year(p) or 0, self.label(p), str(p)))
+
+    def year(self, plan: Node) -> int | None:
+        return self.integer(plan, KG.planYear)
+
+    def plan_of(self, fact: Node) -> URIRef | None:
+        """The plan an initiative, section, target or reference belongs to (by its IRI, which nests in the plan's)."""
+        text = str(fact)
+        for plan in self.plans:
+            if text == str(plan) or text.startswith(str(plan) + "/"):
+                return plan
+        return None
+
+    def government_of(self, plan: Node) -> URIRef | None:
+        value = self.value(plan, KG.issuedBy)
+        return value if isinstance(value, URIRef) else None
+
+    def initiatives(self, plan: Node) -> list[URIRef]:
+        items = self.subjects(KG.partOf, plan)
+        items = [i for i in items if self.has_type(i, KG.Initiative)]
+        return sorted(items, key=lambda i: (self.integer(i, KG.position) or 0, str(i)))
+
+    def sections(self, plan: Node) -> list[URIRef]:
+        items = [s for s in self.subjects(KG.partOf, plan) if self.has_type(s, KG.Section)]
+        return sorted(items, key=lambda s: (self.integer(s, KG.position) or 0, str(s)))
+
+    def targets(self, initiative: Node) -> list[URIRef]:
+        found = [t for t in self.values(initiative, KG.hasTarget) if isinstance(t, URIRef)]
+        return sorted(found, key=lambda t: (int(local_name(str(t))) if local_name(str(t)).isdigit() else 0, str(t)))
+
+    def references(self, holder: Node) -> list[URIRef]:
+        """References held by an initiative or (outside any work item) by a plan, in text order."""
+        found = [r for r in self.values(holder, KG.hasPolicyReference) if isinstance(r, URIRef)]
+        return sorted(found, key=lambda r: (self.span(r).start if self.span(r) else 0, str(r)))
+
+    @cached_property
+    def holder_of_reference(self) -> dict[URIRef, URIRef]:
+        return {
+            o: s
+            for s, o in self.graph.subject_objects(KG.hasPolicyReference)
+            if isinstance(o, URIRef) and isinstance(s, URIRef)
+        }
+
+    @cached_property
+    def initiative_of_target(self) -> dict[URIRef, URIRef]:
+        return {
+            o: s for s, o in self.graph.subject_objects(KG.hasTarget) if isinstance(o, URIRef) and isinstance(s, URIRef)
+        }
+
+    @cached_property
+    def references_of_policy(self) -> dict[URIRef, list[URIRef]]:
+        found: dict[URIRef, list[URIRef]] = defaultdict(list)
+        for ref, policy in self.graph.subject_objects(KG.cites):
+            if isinstance(ref, URIRef) and isinstance(policy, URIRef):
+                found[policy].append(ref)
+        return {policy: sorted(refs, key=sort_key) for policy, refs in found.items()}
+
+    @cached_property
+    def plans_of_government(self) -> dict[URIRef, list[URIRef]]:
+        found: dict[URIRef, list[URIRef]] = defaultdict(list)
+        for plan in self.plans:
+            government = self.government_of(plan)
+            if government is not None:
+                found[government].append(plan)
+        return dict(found)
+
+    def province_of(self, government: URIRef) -> URIRef:
+        """The topmost division above `government` in the graph (itself for a province)."""
+        seen = {government}
+        current = government
+        while True:
+            parent = self.value(current, KG.withinDivision)
+            if not isinstance(parent, URIRef) or parent in seen:
+                return current
+            seen.add(parent)
+            current = parent
+
+    def chain(self, government: URIRef) -> list[URIRef]:
+        """`government` and its ancestors, province first."""
+        out = [government]
+        while True:
+            parent = self.value(out[-1], KG.withinDivision)
+            if not isinstance(parent, URIRef) or parent in out:
+                return list(reversed(out))
+            out.append(parent)
+
+    def body_label(self, body: Node) -> str:
+        return self.label(body)
+
+    def organisations(self) -> list[URIRef]:
+        return self.instances(ORG.Organization)
+
+
+def load_corpus(built_dir: Path) -> Corpus:
+    """The built graph of `built_dir` (`graph.trig`); UsageError when there is none."""
+    path = built_dir / "graph.trig"
+    if not path.is_file():
+        raise UsageError(f"{path}: no built graph here (run `kg build PATH --out {built_dir}` first)")
+    dataset = Dataset()
+    try:
+        dataset.parse(path, format="trig")
+    except Exception as err:  # rdflib raises many parser-specific types
+        raise InputError(str(path), f"cannot parse: {err}") from err
+    union = Graph()
+    for prefix, namespace in PREFIXES.items():
+        union.bind(prefix, namespace)
+    named: dict[str, int] = {}
+    for graph in dataset.graphs():
+        if len(graph) and isinstance(graph.identifier, URIRef):
+            named[str(graph.identifier)] = len(graph)
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    return Corpus(union, dict(sorted(named.items())), find_base(union, path))
+
+
+def find_base(graph: Graph, where: Path) -> str:
+    for cls, segment in ((KG.BuildActivity, "/build/"), (KG.SourceDocument, "/source/")):
+        for subject in sorted(graph.subjects(RDF.type, cls), key=str):
+            text = str(subject)
+            cut = text.rfind(segment)
+            if cut > 0 and "#" not in text:
+                return text[: cut + 1]
+    raise InputError(str(where), "no build activity or source document in the graph: cannot tell its base IRI")
+
+
+def local_name(iri: str) -> str:
+    return iri.rstrip("/").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def pick(literals: Iterable[Literal], prefer: tuple[str, ...] = ("zh",)) -> Literal | None:
+    """The literal whose language best matches `prefer` (by primary subtag, case-insensitive), ties by value."""
+    items = sorted(literals, key=lambda lit: (str(lit), lit.language or ""))
+    if not items:
+        return None
+
+    def rank(lit: Literal) -> int:
+        language = (lit.language or "").lower()
+        for i, wanted in enumerate(prefer):
+            if language == wanted or language.startswith(wanted + "-"):
+                return i
+        return len(prefer) + (0 if not language else 1)
+
+    return min(items, key=rank)
+
+
+def sort_key(node: Node) -> tuple[str, str]:
+    """Natural order for IRIs with numbers in them (initiative/2 before initiative/10), then the text."""
+    text = str(node)
+    parts = []
+    for chunk in text.split("/"):
+        parts.append(chunk.zfill(12) if chunk.isdigit() else chunk)
+    return ("/".join(parts), text)
