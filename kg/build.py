@@ -27,13 +27,13 @@ from kg.rdf_mapping import add_build, add_vocabularies, map_document
 from kg.read import DEFAULT_MAX_BYTES, TEXT_SUFFIXES, read_document
 from kg.records import DocumentRecord, SourceDocument
 from kg.references import extract_references
-from kg.stats import DocumentStats, built_stats
+from kg.stats import DocumentStats, StatsCollector
 from kg.store import load_store
 from kg.structure import segment
 from kg.targets import extract_targets
 from kg.topics import assign_topics
 from kg.validate import ValidationResult, validate, write_report
-from kg.write import serialise, write_atomically
+from kg.write import OUTPUT_FILES, DatasetWriter, write_atomically
 
 # Below this many documents per worker, forking costs more than it saves.
 PARALLEL_MIN_DOCUMENTS = 8
@@ -161,6 +161,7 @@ def _extract_many(sources: list[SourceDocument], jobs: int | None) -> Iterator[D
 
 
 def to_graphs(records: list[DocumentRecord], base: str = DEFAULT_BASE) -> GraphSet:
+    """Every graph of the build in memory (tests, small corpora); `write_dataset` streams them instead."""
     iris = Iris(base)
     graphs = GraphSet()
     build = add_build(graphs, iris, [record.source for record in records])
@@ -168,6 +169,24 @@ def to_graphs(records: list[DocumentRecord], base: str = DEFAULT_BASE) -> GraphS
     for record in link_policies(records):
         map_document(graphs, iris, record, build)
     return graphs
+
+
+def write_dataset(writer: DatasetWriter, records: list[DocumentRecord], base: str, stats: StatsCollector) -> None:
+    """Map and write one document's graph at a time, then the shared graphs (build, vocabularies, governments,
+    policies), which every document adds to: memory holds one document's triples, not the corpus's."""
+    iris = Iris(base)
+    shared = GraphSet()
+    build = add_build(shared, iris, [record.source for record in records])
+    add_vocabularies(shared, iris)
+    for record in sorted(link_policies(records), key=lambda r: str(iris.graph(r.source.doc_id))):
+        own = GraphSet()
+        map_document(own, iris, record, build, shared)
+        for name, triples in own.finalised():
+            writer.write_graph(name, triples)
+            stats.add_graph(name, triples, record.source.doc_id)
+    for name, triples in shared.finalised():
+        writer.write_graph(name, triples)
+        stats.add_graph(name, triples)
 
 
 def to_dataset(records: list[DocumentRecord], base: str = DEFAULT_BASE) -> Dataset:
@@ -191,17 +210,25 @@ def build(paths: Iterable[Path], options: BuildOptions, progress: ProgressHook |
             "no document could be built"
             + (f" ({len(report.errors)} input errors)" if report.errors else " (no input files)")
         )
-    graphs = to_graphs(records, options.base).finalised()
-    outputs = serialise(graphs)
-    if options.run_validation:
-        report.validation = validate(parse_nquads(outputs["graph.nq"]))
-    writers = {name: (lambda path, data=data: path.write_bytes(data)) for name, data in outputs.items()}
-    if report.validation is not None:
-        writers["validation.ttl"] = lambda path: write_report(report.validation, path)
+    stats = StatsCollector(options.base)
+
+    def write_graphs(folder: Path) -> None:
+        writer, files = DatasetWriter.open(folder)
+        with files:
+            write_dataset(writer, records, options.base, stats)
+            writer.finish()
+        if options.run_validation:
+            report.validation = validate(parse_nquads((folder / "graph.nq").read_bytes()))
+        if options.write_store:
+            load_store(folder / "store", folder / "graph.nq")
+
+    writers: dict[str | tuple[str, ...], Callable[[Path], None]] = {OUTPUT_FILES: write_graphs}
     if options.write_store:
-        writers["store"] = lambda path: load_store(path, outputs["graph.nq"])
+        writers[("store",)] = lambda folder: None  # written beside the graph files, moved with them
+    if options.run_validation:
+        writers["validation.ttl"] = lambda path: write_report(report.validation, path)
     write_atomically(options.out_dir, writers)
-    report.files = [options.out_dir / name for name in writers]
-    stats = built_stats(graphs, [record.source.doc_id for record in records], options.base)
-    report.triples, report.classes, report.documents = stats.triples, stats.classes, stats.documents
+    report.files = [options.out_dir / name for key in writers for name in (key if isinstance(key, tuple) else (key,))]
+    result = stats.result([record.source.doc_id for record in records])
+    report.triples, report.classes, report.documents = result.triples, result.classes, result.documents
     return report

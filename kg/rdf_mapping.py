@@ -99,7 +99,9 @@ def add_build(dataset: GraphSet, iris: Iris, sources: list[SourceDocument]) -> U
 class DocumentMapper:
     """Writes one document's records into its named graph."""
 
-    def __init__(self, dataset: GraphSet, iris: Iris, record: DocumentRecord, build: URIRef) -> None:
+    def __init__(
+        self, dataset: GraphSet, iris: Iris, record: DocumentRecord, build: URIRef, shared: GraphSet | None = None
+    ) -> None:
         self.iris = iris
         self.record = record
         self.source = record.source
@@ -107,8 +109,9 @@ class DocumentMapper:
         self.graph: Graph = dataset.graph(iris.graph(record.source.doc_id))
         # Governments, their departments and the cited policies are shared by many documents: their triples
         # live once in shared graphs, so a query over the union never meets a copy per document.
-        self.governments: Graph = dataset.graph(iris.shared_graph("governments"))
-        self.policies: Graph = dataset.graph(iris.shared_graph("policies"))
+        shared = dataset if shared is None else shared
+        self.governments: Graph = shared.graph(iris.shared_graph("governments"))
+        self.policies: Graph = shared.graph(iris.shared_graph("policies"))
         self.source_iri = iris.source(record.source.doc_id)
         self.plan = iris.plan(record.source.doc_id)
         self.build = build
@@ -328,5 +331,8 @@ class DocumentMapper:
             self.policies.add(parent, KG.scope, KG.NationalScope)
 
 
-def map_document(dataset: GraphSet, iris: Iris, record: DocumentRecord, build: URIRef) -> URIRef:
-    return DocumentMapper(dataset, iris, record, build).map()
+def map_document(
+    dataset: GraphSet, iris: Iris, record: DocumentRecord, build: URIRef, shared: GraphSet | None = None
+) -> URIRef:
+    """The document's graph into `dataset`; governments and policies into `shared` (default: `dataset` too)."""
+    return DocumentMapper(dataset, iris, record, build, shared).map()

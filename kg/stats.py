@@ -76,43 +76,48 @@ def document_stats(dataset: Dataset, doc_id: str, base: str) -> DocumentStats:
     )
 
 
-def built_stats(graphs: list[tuple[str, list[ox.Triple]]], doc_ids: list[str], base: str) -> BuiltStats:
-    """The same counts as `triple_count`, `class_counts` and `document_stats`, on the build's own graphs."""
-    iris = Iris(base)
-    by_name = dict(graphs)
-    instances = {
-        (t.subject.value, t.object.value)
-        for _, triples in graphs
-        for t in triples
-        if t.predicate.value == _RDF_TYPE and t.object.value.startswith(str(KG))
-    }
-    governments = _values(by_name.get(str(iris.shared_graph("governments")), []))
-    documents = []
-    for doc_id in doc_ids:
-        triples = by_name.get(str(iris.graph(doc_id)), [])
-        values = _values(triples)
-        plan = str(iris.plan(doc_id))
-        government = values.get((plan, str(KG.issuedBy)))
-        year = values.get((plan, str(KG.planYear)))
-        kinds = Counter(t.object.value for t in triples if t.predicate.value == _RDF_TYPE)
-        documents.append(
-            DocumentStats(
-                doc_id=doc_id,
-                source=str(values.get((plan, str(DCTERMS.source)))),
-                triples=len(triples),
-                initiatives=kinds[str(KG.Initiative)],
-                targets=kinds[str(KG.Target)],
-                references=kinds[str(KG.PolicyReference)],
-                government=governments.get((government, str(RDFS.label))) if government else None,
-                adcode=governments.get((government, str(KG.adcode))) if government else None,
-                plan_year=int(year) if year is not None else None,
+class StatsCollector:
+    """The counts of `triple_count`, `class_counts` and `document_stats`, gathered graph by graph as the build
+    writes them, so nothing has to keep every graph. Subjects never repeat across graphs (see kg/write.py), so
+    per-graph instance counts add up to the union's."""
+
+    def __init__(self, base: str) -> None:
+        self.iris = Iris(base)
+        self.triples = 0
+        self.classes: Counter[str] = Counter()
+        self._documents: dict[str, tuple[int, Counter[str], dict[tuple[str, str], str]]] = {}
+        self._governments: dict[tuple[str, str], str] = {}
+
+    def add_graph(self, name: str, triples: list[ox.Triple], doc_id: str | None = None) -> None:
+        self.triples += len(triples)
+        types = {(t.subject.value, t.object.value) for t in triples if t.predicate.value == _RDF_TYPE}
+        self.classes.update(compact(URIRef(cls)) for _, cls in types if cls.startswith(str(KG)))
+        if name == str(self.iris.shared_graph("governments")):
+            self._governments = _values(triples)
+        if doc_id is not None:
+            self._documents[doc_id] = (len(triples), Counter(cls for _, cls in types), _values(triples))
+
+    def result(self, doc_ids: list[str]) -> BuiltStats:
+        documents = []
+        for doc_id in doc_ids:
+            size, kinds, values = self._documents.get(doc_id, (0, Counter(), {}))
+            plan = str(self.iris.plan(doc_id))
+            government = values.get((plan, str(KG.issuedBy)))
+            year = values.get((plan, str(KG.planYear)))
+            documents.append(
+                DocumentStats(
+                    doc_id=doc_id,
+                    source=str(values.get((plan, str(DCTERMS.source)))),
+                    triples=size,
+                    initiatives=kinds[str(KG.Initiative)],
+                    targets=kinds[str(KG.Target)],
+                    references=kinds[str(KG.PolicyReference)],
+                    government=self._governments.get((government, str(RDFS.label))) if government else None,
+                    adcode=self._governments.get((government, str(KG.adcode))) if government else None,
+                    plan_year=int(year) if year is not None else None,
+                )
             )
-        )
-    return BuiltStats(
-        triples=sum(len(triples) for _, triples in graphs),
-        classes=dict(sorted(Counter(compact(URIRef(cls)) for _, cls in instances).items())),
-        documents=documents,
-    )
+        return BuiltStats(self.triples, dict(sorted(self.classes.items())), documents)
 
 
 def _values(triples: list[ox.Triple]) -> dict[tuple[str, str], str]:

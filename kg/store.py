@@ -68,10 +68,10 @@ class EmbeddedStore:
         return QueryResult(variables, rows)
 
 
-def load_store(path: Path, nquads: bytes) -> None:
-    """A fresh on-disk store at `path` holding the dataset (the build writes it to a staging folder first)."""
+def load_store(path: Path, nquads: Path) -> None:
+    """A fresh on-disk store at `path` holding the N-Quads file (the build writes both to a staging folder)."""
     store = EmbeddedStore(path)
-    store.oxigraph.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    store.oxigraph.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
     store.flush()
     del store  # closes the database before the folder is moved into place
 

@@ -12,13 +12,16 @@ nodes never occur (see `kg/iris.py`).
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from contextlib import ExitStack
 from importlib import resources
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -34,46 +37,76 @@ def published_context() -> dict:
     return json.loads(resources.files("kg").joinpath("context.jsonld").read_text("utf-8"))
 
 
-def serialise(graphs: list[tuple[str, list[ox.Triple]]]) -> dict[str, bytes]:
-    """Every output file's bytes, from finalised graphs (IRI order, each sorted: see `GraphSet.finalised`).
+class DatasetWriter:
+    """Writes every graph file in one pass, graph by graph, so a large build never holds a whole file in memory.
 
-    Each graph is serialised once per format by Oxigraph and the files are the concatenation, graph by graph. The
-    union formats (graph.ttl, graph.nt) concatenate too: the mapper puts every subject in exactly one graph (a
-    document's resources in its graph, governments and policies in the shared ones), so no triple repeats.
+    Each graph is serialised once per format by Oxigraph and each file is the concatenation, graph by graph (in the
+    order given; the build gives documents in IRI order, then the shared graphs). The union formats (graph.ttl,
+    graph.nt) concatenate too: the mapper puts every subject in exactly one graph (a document's resources in its
+    graph, governments and policies in the shared ones), so no triple repeats.
     """
-    header = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in PREFIXES.items()).encode()
-    trig, turtle, nquads, ntriples, jsonld = [header], [header], [], [], []
-    for name, triples in graphs:
+
+    def __init__(self, files: dict[str, BinaryIO]) -> None:
+        self.files = files
+        self.graphs = 0
+        header = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in PREFIXES.items()).encode()
+        files["graph.trig"].write(header)
+        files["graph.ttl"].write(header)
+        context = published_context()
+        head = json.dumps(context["@context"], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        files["graph.jsonld"].write(b'{"@context":' + head.encode() + b',\n"@graph":[\n')
+        files["context.jsonld"].write(_json_bytes(context))
+
+    @classmethod
+    def open(cls, folder: Path) -> tuple[DatasetWriter, ExitStack]:
+        stack = ExitStack()
+        files = {name: stack.enter_context((folder / name).open("wb")) for name in OUTPUT_FILES}
+        return cls(files), stack
+
+    def write_graph(self, name: str, triples: list[ox.Triple]) -> None:
+        """One named graph, its triples already deduplicated and sorted (`GraphSet.finalised`)."""
         graph = ox.NamedNode(name)
         body = _turtle_body(triples)
-        trig.append(b"\n<" + name.encode() + b"> {\n" + body + b"}\n")
-        turtle.append(b"\n" + body)
-        nquads.append(
-            ox.serialize(
-                (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples), None, ox.RdfFormat.N_QUADS
-            )
-        )
-        ntriples.append(ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES))
-        jsonld.append(_jsonld_graph(name, triples))
-    context = published_context()
-    return {
-        "graph.trig": b"".join(trig),
-        "graph.nq": b"".join(nquads),
-        "graph.ttl": b"".join(turtle),
-        "graph.nt": b"".join(ntriples),
-        "graph.jsonld": _jsonld_document(context, jsonld),
-        "context.jsonld": _json_bytes(context),
-    }
+        self.files["graph.trig"].write(b"\n<" + name.encode() + b"> {\n" + body + b"}\n")
+        self.files["graph.ttl"].write(b"\n" + body)
+        quads = (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+        ox.serialize(quads, self.files["graph.nq"], ox.RdfFormat.N_QUADS)
+        ox.serialize(triples, self.files["graph.nt"], ox.RdfFormat.N_TRIPLES)
+        self.files["graph.jsonld"].write((b",\n" if self.graphs else b"") + _jsonld_graph(name, triples))
+        self.graphs += 1
+
+    def finish(self) -> None:
+        self.files["graph.jsonld"].write(b"\n]}\n")
 
 
-def write_atomically(out_dir: Path, writers: dict[str, Callable[[Path], None]]) -> None:
-    """Run each writer on a staging path, then move every result into `out_dir` (files or folders)."""
+def serialise(graphs: list[tuple[str, list[ox.Triple]]]) -> dict[str, bytes]:
+    """Every output file's bytes, in memory (small datasets and tests; the build streams to files)."""
+    buffers = {name: io.BytesIO() for name in OUTPUT_FILES}
+    writer = DatasetWriter(buffers)
+    for name, triples in graphs:
+        writer.write_graph(name, triples)
+    writer.finish()
+    return {name: buffer.getvalue() for name, buffer in buffers.items()}
+
+
+def write_atomically(out_dir: Path, writers: dict[str | tuple[str, ...], Callable[[Path], None]]) -> None:
+    """Run each writer on a staging path, then move every result into `out_dir` (files or folders).
+
+    A writer keyed by one name gets that name's staging path; a writer keyed by a tuple of names gets the staging
+    folder and writes all of them into it (the graph files are written in one pass).
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    names: list[str] = []
     try:
-        for name, writer in writers.items():
-            writer(staging / name)
-        for name in writers:
+        for key, writer in writers.items():
+            if isinstance(key, tuple):
+                writer(staging)
+                names.extend(key)
+            else:
+                writer(staging / key)
+                names.append(key)
+        for name in names:
             target = out_dir / name
             if (staging / name).is_dir():
                 if target.exists():
@@ -106,11 +139,6 @@ def _jsonld_graph(name: str, triples: list[ox.Triple]) -> bytes:
     nodes = sorted((_compact_node(node) for node in expanded), key=lambda node: node["@id"])
     lines = ",\n".join(json.dumps(node, ensure_ascii=False, sort_keys=True, separators=(",", ":")) for node in nodes)
     return b'{"@id":' + json.dumps(name).encode() + b',"@graph":[\n' + lines.encode() + b"\n]}"
-
-
-def _jsonld_document(context: dict, graphs: list[bytes]) -> bytes:
-    head = json.dumps(context["@context"], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return b'{"@context":' + head.encode() + b',\n"@graph":[\n' + b",\n".join(graphs) + b"\n]}\n"
 
 
 def _compact_node(node: dict) -> dict:
