@@ -33,33 +33,42 @@ def highlight(text: str, origin: int, marks: list[Mark]) -> Markup:
             for m in marks
             if m.start < end and m.end > origin and m.start < m.end
         },
-        key=lambda m: (m.start, m.end, KIND_ORDER.index(m.kind) if m.kind in KIND_ORDER else 9, m.href or ""),
+        key=lambda m: (m.start, m.end, _order(m), m.href or ""),
     )
     cuts = sorted({origin, end, *(m.start for m in inside), *(m.end for m in inside)})
-    pieces: list[tuple[str, Mark | None, frozenset[str]]] = []
+    pieces: list[tuple[int, int, Mark | None, frozenset[str]]] = []  # (start, end, link target, kinds)
     for left, right in itertools.pairwise(cuts):
         covering = [m for m in inside if m.start <= left and m.end >= right]
-        piece = text[left - origin : right - origin]
         if not covering:
-            pieces.append((piece, None, frozenset()))
+            pieces.append((left, right, None, frozenset()))
             continue
-        primary = min(
-            covering, key=lambda m: (m.end - m.start, KIND_ORDER.index(m.kind) if m.kind in KIND_ORDER else 9)
-        )
+        primary = min(covering, key=lambda m: (m.href is None, m.end - m.start, _order(m)))
         kinds = frozenset(m.kind for m in covering)
-        if pieces and pieces[-1][1] == primary and pieces[-1][2] == kinds:
-            pieces[-1] = (pieces[-1][0] + piece, primary, kinds)
+        if pieces and pieces[-1][2] == primary and pieces[-1][3] == kinds:
+            pieces[-1] = (pieces[-1][0], right, primary, kinds)
         else:
-            pieces.append((piece, primary, kinds))
+            pieces.append((left, right, primary, kinds))
     out: list[Markup] = []
-    for piece, primary, kinds in pieces:
+    for left, right, primary, kinds in pieces:
+        piece = text[left - origin : right - origin]
         if primary is None:
             out.append(escape(piece))
             continue
         classes = " ".join(k for k in KIND_ORDER if k in kinds) or primary.kind
         inner = el("a", {"href": primary.href, "title": primary.title or None}, piece) if primary.href else piece
         out.append(el("mark", {"class": classes, "title": None if primary.href else primary.title or None}, inner))
+        if right == primary.end:  # other resources with exactly this span: one small link each
+            twins = [m for m in inside if (m.start, m.end) == (primary.start, primary.end) and m.href and m != primary]
+            hrefs = list(dict.fromkeys((m.href, m.title, m.kind) for m in twins if m.href != primary.href))
+            out.extend(
+                el("sup", {}, el("a", {"href": target, "title": title or None, "class": f"also {kind}"}, f"+{n}"))
+                for n, (target, title, kind) in enumerate(hrefs, 1)
+            )
     return join(out)
+
+
+def _order(mark: Mark) -> int:
+    return KIND_ORDER.index(mark.kind) if mark.kind in KIND_ORDER else len(KIND_ORDER)
 
 
 def occurrences(text: str, needle: str, origin: int) -> list[tuple[int, int]]:
