@@ -111,14 +111,18 @@ def _parser() -> argparse.ArgumentParser:
         "resource IRI, index pages, the ontology, VoID/DCAT, dumps and a sitemap. Links are relative, so the "
         "folder works from any static host; see docs/publish.md.",
     )
-    publish.add_argument("--out", type=Path, default=Path("site"), help="site folder to write (default: site)")
+    publish.add_argument(
+        "--out", type=Path, default=Path("site"), metavar="DIR", help="site folder to write (default: site)"
+    )
     publish.add_argument(
         "--base",
         metavar="URL",
         help="public URL of the site, for the sitemap and VoID (default: the folder above the build's base IRI)",
     )
     publish.add_argument("--license", metavar="URL", help="licence of the data (default: the project's, Apache-2.0)")
-    publish.add_argument("--from", dest="built", type=Path, default=Path("out"), help="built graph (default: out)")
+    publish.add_argument(
+        "--from", dest="built", type=Path, default=Path("out"), metavar="DIR", help="built graph (default: out)"
+    )
     publish.set_defaults(handler=_publish)
 
     serve = commands.add_parser(
@@ -127,7 +131,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=7878, help="port (default 7878)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
     serve.add_argument(
-        "--site", type=Path, help="a folder written by kg publish, served beside /sparql (default: site, if there)"
+        "--site",
+        type=Path,
+        metavar="DIR",
+        help="a folder written by kg publish, served beside /sparql (default: site, if there)",
     )
     serve.add_argument("--timeout", type=float, default=10.0, help="query timeout in seconds (default 10)")
     serve.add_argument("--max-results", type=int, default=10_000, help="result rows at most (default 10000)")

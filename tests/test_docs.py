@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 
 README = (ROOT / "README.md").read_text("utf-8")
-COMMANDS = ["build", "validate", "eval", "stats", "query", "queries", "load", "serve"]
+COMMANDS = ["build", "validate", "eval", "stats", "query", "queries", "load", "publish", "serve"]
 
 
 def test_readme_opens_with_the_two_commands():

@@ -523,3 +523,10 @@ def test_literals_keep_their_language_tags(site, graph):
     page = Graph().parse(site / f"{PLAN}.ttl", format="turtle")
     titles = list(page.objects(None, DCTERMS.title))
     assert titles and all(isinstance(t, Literal) and t.language and t.language.lower() == "zh-hans" for t in titles)
+
+
+def test_docs_describe_every_top_level_file_of_the_site(site):
+    docs = (ROOT / "docs" / "publish.md").read_text("utf-8")
+    for entry in sorted(site.iterdir()):
+        assert entry.name in docs, f"docs/publish.md does not mention {entry.name}"
+    assert "docs/publish.md" in (ROOT / "README.md").read_text("utf-8")
