@@ -172,7 +172,7 @@ def statements(ctx: SiteContext, file: str, resource: URIRef) -> Markup:
     count = 0
     for subject in ctx.descriptions.members[resource]:
         subject_id = None if subject == resource else anchor(subject, resource)
-        triples = sorted(ctx.corpus.graph.predicate_objects(subject), key=lambda po: (str(po[0]), str(po[1])))
+        triples = [(p, o) for p, objects in sorted(ctx.corpus.objects_of(subject).items()) for o in objects]
         for i, (predicate, obj) in enumerate(triples):
             count += 1
             rows.append(

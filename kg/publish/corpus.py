@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from kg.errors import InputError, UsageError
@@ -32,11 +33,24 @@ class Span:
 
 @dataclass
 class Corpus:
-    """The union graph, the named graphs' sizes and the build base."""
+    """The union graph, the named graphs' sizes and the build base.
+
+    Lookups by subject go through an index built once (`objects_of`), with each value list in natural order, so a
+    page's many small questions ("its label", "its year") cost a dictionary access each.
+    """
 
     graph: Graph
     named_graphs: dict[str, int]
     base: str
+    _index: dict[Node, dict[Node, list[Node]]] = field(default_factory=dict, repr=False)
+    _labels: dict[tuple[Node, tuple[str, ...]], str] = field(default_factory=dict, repr=False)
+    _spans: dict[Node, Span | None] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        index: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        for s, p, o in self.graph:
+            index[s][p].append(o)
+        self._index = {s: {p: sorted(set(os), key=sort_key) for p, os in ps.items()} for s, ps in index.items()}
 
     # ---- classes and kinds -------------------------------------------------------------------------------------
 
@@ -44,16 +58,19 @@ class Corpus:
         return sorted({s for s in self.graph.subjects(RDF.type, cls) if isinstance(s, URIRef)}, key=sort_key)
 
     def has_type(self, iri: Node, cls: URIRef) -> bool:
-        return (iri, RDF.type, cls) in self.graph
+        return cls in self.values(iri, RDF.type)
 
     # ---- values ------------------------------------------------------------------------------------------------
 
+    def objects_of(self, subject: Node) -> dict[Node, list[Node]]:
+        return self._index.get(subject, {})
+
     def value(self, subject: Node, predicate: URIRef) -> Node | None:
-        values = sorted(self.graph.objects(subject, predicate), key=sort_key)
+        values = self.values(subject, predicate)
         return values[0] if values else None
 
     def values(self, subject: Node, predicate: URIRef) -> list[Node]:
-        return sorted(set(self.graph.objects(subject, predicate)), key=sort_key)
+        return self._index.get(subject, {}).get(predicate, [])
 
     def subjects(self, predicate: URIRef, obj: Node) -> list[URIRef]:
         return sorted({s for s in self.graph.subjects(predicate, obj) if isinstance(s, URIRef)}, key=sort_key)
@@ -66,11 +83,16 @@ class Corpus:
             return None
 
     def text(self, subject: Node, predicate: URIRef, prefer: tuple[str, ...] = ("zh",)) -> Literal | None:
-        literals = [v for v in self.graph.objects(subject, predicate) if isinstance(v, Literal)]
-        return pick(literals, prefer)
+        return pick([v for v in self.values(subject, predicate) if isinstance(v, Literal)], prefer)
 
     def label(self, iri: Node, prefer: tuple[str, ...] = ("zh",)) -> str:
         """A name to show for any IRI: its label, title or preferred label, else the last part of the IRI."""
+        key = (iri, prefer)
+        if key not in self._labels:
+            self._labels[key] = self._label(iri, prefer)
+        return self._labels[key]
+
+    def _label(self, iri: Node, prefer: tuple[str, ...]) -> str:
         for predicate in (SKOS.prefLabel, RDFS.label, DCTERMS.title, KG.surfaceForm, KG.statement):
             found = self.text(iri, predicate, prefer)
             if found is not None:
@@ -78,6 +100,11 @@ class Corpus:
         return local_name(str(iri))
 
     def span(self, fact: Node) -> Span | None:
+        if fact not in self._spans:
+            self._spans[fact] = self._span(fact)
+        return self._spans[fact]
+
+    def _span(self, fact: Node) -> Span | None:
         span = self.value(fact, KG.hasSpan)
         if span is None:
             return None
@@ -103,12 +130,17 @@ class Corpus:
         return self.integer(plan, KG.planYear)
 
     def plan_of(self, fact: Node) -> URIRef | None:
-        """The plan an initiative, section, target or reference belongs to (by its IRI, which nests in the plan's)."""
+        """The plan an initiative, section, target or reference belongs to: its IRI nests in the plan's,
+        `BASE plan/{doc}/…`."""
         text = str(fact)
-        for plan in self.plans:
-            if text == str(plan) or text.startswith(str(plan) + "/"):
-                return plan
-        return None
+        if not text.startswith(self.base + "plan/"):
+            return None
+        plan = self.base + "/".join(text[len(self.base) :].split("/")[:2])
+        return self._plans_by_iri.get(plan)
+
+    @cached_property
+    def _plans_by_iri(self) -> dict[str, URIRef]:
+        return {str(plan): plan for plan in self.plans}
 
     def government_of(self, plan: Node) -> URIRef | None:
         value = self.value(plan, KG.issuedBy)
@@ -191,25 +223,45 @@ class Corpus:
 
 
 def load_corpus(built_dir: Path) -> Corpus:
-    """The built graph of `built_dir` (`graph.trig`); UsageError when there is none."""
+    """The built graph of `built_dir` (`graph.trig`, parsed by Oxigraph); UsageError when there is none."""
     path = built_dir / "graph.trig"
     if not path.is_file():
         raise UsageError(f"{path}: no built graph here (run `kg build PATH --out {built_dir}` first)")
-    dataset = Dataset()
-    try:
-        dataset.parse(path, format="trig")
-    except Exception as err:  # rdflib raises many parser-specific types
-        raise InputError(str(path), f"cannot parse: {err}") from err
     union = Graph()
     for prefix, namespace in PREFIXES.items():
         union.bind(prefix, namespace)
-    named: dict[str, int] = {}
-    for graph in dataset.graphs():
-        if len(graph) and isinstance(graph.identifier, URIRef):
-            named[str(graph.identifier)] = len(graph)
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        union.add((s, p, o))
+    named: dict[str, int] = defaultdict(int)
+    terms: dict[object, Node] = {}
+
+    def term(node: object) -> Node:
+        found = terms.get(node)
+        if found is None:
+            found = terms[node] = _rdflib_term(node)
+        return found
+
+    try:
+        for quad in ox.parse(path=str(path), format=ox.RdfFormat.TRIG):
+            union.add((term(quad.subject), term(quad.predicate), term(quad.object)))
+            if isinstance(quad.graph_name, ox.NamedNode):
+                named[quad.graph_name.value] += 1
+    except (SyntaxError, ValueError, OSError) as err:
+        raise InputError(str(path), f"cannot parse: {err}") from err
     return Corpus(union, dict(sorted(named.items())), find_base(union, path))
+
+
+def _rdflib_term(node: object) -> Node:
+    """An Oxigraph term as rdflib's; plain strings stay plain (no explicit xsd:string)."""
+    if isinstance(node, ox.NamedNode):
+        return URIRef(node.value)
+    if isinstance(node, ox.BlankNode):
+        return BNode(node.value)
+    if isinstance(node, ox.Literal):
+        if node.language:
+            return Literal(node.value, lang=node.language)
+        if node.datatype.value == str(XSD.string):
+            return Literal(node.value)
+        return Literal(node.value, datatype=URIRef(node.datatype.value))
+    raise TypeError(f"unexpected term {node!r}")
 
 
 def find_base(graph: Graph, where: Path) -> str:

@@ -60,7 +60,7 @@ class SiteContext:
         """The label of an IRI as HTML (original characters, language marked), or a compact IRI."""
         if isinstance(iri, Literal):
             return self.literal(iri)
-        if (iri, None, None) not in self.corpus.graph:
+        if not self.corpus.objects_of(iri):
             term = self.term_label(iri, "en")
             if term is not None:
                 return el("span", {}, term)
