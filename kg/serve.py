@@ -246,7 +246,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(self._dispatch())
 
     def do_HEAD(self) -> None:
-        if self.server.site is not None and urlsplit(self.path).path not in (PATH, QUERY_PAGE):
+        if self.server.site is not None and urlsplit(self.path).path != PATH:
             self._send(self._dispatch())
         else:
             self._refuse_method()

@@ -57,8 +57,9 @@ def relation(ctx: SiteContext, reference: Node) -> Markup:
 def marks_for(
     ctx: SiteContext, file: str, holder: URIRef, text: str, origin: int, here: Node | None = None
 ) -> list[Mark]:
-    """Marks for the targets and citations of an initiative (or a plan): their spans, and for citations every
-    further place their printed form stands in the text."""
+    """Marks for the targets of an initiative (their spans) and for the citations of its plan: the span of each, and
+    every further place its printed form stands in the text — a later mention of a title is marked too, linked to
+    the plan's one reference to that policy."""
     corpus = ctx.corpus
     marks = []
     for target in corpus.targets(holder):
@@ -68,7 +69,8 @@ def marks_for(
             marks.append(Mark(span.start, span.end, "target", ctx.href(file, target), title))
             if target == here:
                 marks.append(Mark(span.start, span.end, "here", None))
-    for reference in corpus.references(holder):
+    plan = corpus.plan_of(holder)
+    for reference in corpus.plan_references(plan) if plan is not None else corpus.references(holder):
         policy = corpus.value(reference, KG.cites)
         title = f"cites {corpus.label(policy) if policy is not None else ''}"
         places = set(occurrences(text, str(corpus.value(reference, KG.surfaceForm) or ""), origin))

@@ -164,6 +164,19 @@ class Corpus:
         found = [r for r in self.values(holder, KG.hasPolicyReference) if isinstance(r, URIRef)]
         return sorted(found, key=lambda r: (self.span(r).start if self.span(r) else 0, str(r)))
 
+    def plan_references(self, plan: URIRef) -> list[URIRef]:
+        """Every reference of a plan (one per cited policy), whether an initiative or the plan holds it."""
+        return self._references_by_plan.get(plan, [])
+
+    @cached_property
+    def _references_by_plan(self) -> dict[URIRef, list[URIRef]]:
+        found: dict[URIRef, list[URIRef]] = defaultdict(list)
+        for reference in self.holder_of_reference:
+            plan = self.plan_of(reference)
+            if plan is not None:
+                found[plan].append(reference)
+        return {plan: sorted(refs, key=sort_key) for plan, refs in found.items()}
+
     @cached_property
     def holder_of_reference(self) -> dict[URIRef, URIRef]:
         return {

@@ -73,7 +73,7 @@ def render(page: Page) -> str:
     header = el("header", {"class": "site"}, el("div", {"class": "inner"}, nav, crumbs))
     top = [
         el("p", {"class": "kind"}, page.kind) if page.kind else None,
-        el("h1", {}, page.title),
+        el("h1", {"lang": "zh" if _mostly_chinese(page.title) else None}, page.title),
         page.subtitle,
     ]
     if page.iri is not None:
@@ -105,3 +105,8 @@ def render(page: Page) -> str:
     )
     body = el("body", {}, header, el("main", {}, top, page.body), footer)
     return "<!DOCTYPE html>\n" + el("html", {"lang": "en"}, head, body) + "\n"
+
+
+def _mostly_chinese(text: str) -> bool:
+    cjk = sum("\u3400" <= ch <= "\u9fff" for ch in text)
+    return cjk * 2 > len(text.replace(" ", ""))

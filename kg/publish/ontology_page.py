@@ -121,8 +121,8 @@ def ontology_page(ctx: SiteContext) -> Page:
             if t not in (OWL.ObjectProperty, OWL.DatatypeProperty)
         ]
         rows: list[tuple[str, object]] = [
-            ("Domain", join([_ref(ctx, c) for c in graph.objects(term, RDFS.domain)], ", ")),
-            ("Range", join([_ref(ctx, c) for c in graph.objects(term, RDFS.range)], ", ")),
+            ("Domain", join(sorted(_ref(ctx, c) for c in graph.objects(term, RDFS.domain)), ", ")),
+            ("Range", join(sorted(_ref(ctx, c) for c in graph.objects(term, RDFS.range)), ", ")),
             (
                 "Subproperty of",
                 join([_ref(ctx, c) for c in sorted(graph.objects(term, RDFS.subPropertyOf), key=str)], ", "),

@@ -56,8 +56,11 @@ class StagedSite:
 
     def write(self, path: str, data: bytes) -> None:
         target = self.staging.joinpath(*path.split("/"))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        except OSError as err:
+            raise KgError(f"{target}: cannot write: {err.strerror or err}") from err
         self.files += 1
         self.bytes += len(data)
 
