@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 import pytest
 from conftest import ROOT
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
@@ -536,3 +536,47 @@ def test_docs_describe_every_top_level_file_of_the_site(site):
     for entry in sorted(site.iterdir()):
         assert entry.name in docs, f"docs/publish.md does not mention {entry.name}"
     assert "docs/publish.md" in (ROOT / "README.md").read_text("utf-8")
+
+
+MINIMAL = """@prefix kg: <https://w3id.org/edu-policy-kg/ontology#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<http://example.org/data/graph/doc> {
+  <http://example.org/data/plan/doc> a kg:WorkPlan ; dcterms:title "某縣2020年教育工作要點"@zh-Hant ;
+      kg:planYear "2020"^^xsd:gYear ; kg:sourceDocument <http://example.org/data/source/doc> .
+  <http://example.org/data/source/doc> a kg:SourceDocument ; kg:text "某縣2020年教育工作要點" .
+}
+<http://example.org/data/graph/build> { <http://example.org/data/build/k> a kg:BuildActivity . }
+"""
+
+
+def test_a_minimal_graph_under_another_base_keeps_its_literals_exactly(tmp_path):
+    """No initiative, no government, a base of its own, a mixed-case language tag: published all the same, and
+    the files hold the literals exactly as built (rdflib's isomorphism compares language tags case-sensitively)."""
+    built = tmp_path / "out"
+    built.mkdir()
+    quads = Dataset()
+    quads.parse(data=MINIMAL, format="trig")
+    dataset = Graph()
+    for s, p, o, _ in quads.quads((None, None, None, None)):
+        dataset.add((s, p, o))
+    (built / "graph.trig").write_text(MINIMAL, "utf-8")
+    (built / "graph.ttl").write_bytes(dataset.serialize(format="turtle").encode("utf-8"))
+    (built / "graph.nq").write_text("", "utf-8")
+    publish(built, tmp_path / "site")
+    site = tmp_path / "site"
+    assert sorted(relative(site, p) for p in files_of(site, ".ttl")) == [
+        "id/build/k.ttl",
+        "id/plan/doc.ttl",
+        "id/source/doc.ttl",
+        "ontology.ttl",
+        "void.ttl",
+    ]
+    assert "@zh-Hant" in (site / "id/plan/doc.ttl").read_text("utf-8")
+    crawled = Graph()
+    for path in files_of(site / "id", ".ttl"):
+        crawled.parse(path, format="turtle")
+    assert isomorphic(crawled, dataset)
+    plan = (site / "id/plan/doc.html").read_text("utf-8")
+    assert "某縣2020年教育工作要點" in plan and "某县2020年教育工作要点" in plan  # simplified alongside
+    assert json.loads((site / MARKER).read_text())["base"] == "http://example.org/data/"

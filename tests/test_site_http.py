@@ -39,6 +39,7 @@ KINDS = {
     "indicator": "/vocab/indicators/preschool-gross-enrolment-rate",
     "topic": "/vocab/topics/preschool-education",
     "scheme": "/vocab/indicators",
+    "ontology": "/ontology",
 }
 MEDIA_TYPES = {
     "text/html": "text/html; charset=utf-8",
@@ -131,7 +132,7 @@ def test_every_resource_kind_answers_each_media_type(server, site, kind, media_t
     }[media_type]
     assert answer.headers["Content-Location"] == name + suffix
     assert 'rel="alternate"' in answer.headers["Link"]
-    iri = ("https://w3id.org/edu-policy-kg" + path) if path.startswith("/vocab") else BASE + path.removeprefix("/id/")
+    iri = "https://w3id.org/edu-policy-kg" + path if not path.startswith("/id/") else BASE + path.removeprefix("/id/")
     if media_type == "text/html":
         assert answer.text.startswith("<!DOCTYPE html>") and iri in answer.text
         assert answer.headers["X-Content-Type-Options"] == "nosniff"

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from kg.errors import InputError, UsageError
@@ -236,45 +235,28 @@ class Corpus:
 
 
 def load_corpus(built_dir: Path) -> Corpus:
-    """The built graph of `built_dir` (`graph.trig`, parsed by Oxigraph); UsageError when there is none."""
+    """The built graph of `built_dir` (`graph.trig`); UsageError when there is none.
+
+    Parsed by rdflib, which keeps language tags as written (Oxigraph would lower-case them, and the published files
+    must hold the build's literals exactly)."""
     path = built_dir / "graph.trig"
     if not path.is_file():
         raise UsageError(f"{path}: no built graph here (run `kg build PATH --out {built_dir}` first)")
+    dataset = Dataset()
+    try:
+        dataset.parse(path, format="trig")
+    except Exception as err:  # rdflib raises many parser-specific types
+        raise InputError(str(path), f"cannot parse: {err}") from err
     union = Graph()
     for prefix, namespace in PREFIXES.items():
         union.bind(prefix, namespace)
-    named: dict[str, int] = defaultdict(int)
-    terms: dict[object, Node] = {}
-
-    def term(node: object) -> Node:
-        found = terms.get(node)
-        if found is None:
-            found = terms[node] = _rdflib_term(node)
-        return found
-
-    try:
-        for quad in ox.parse(path=str(path), format=ox.RdfFormat.TRIG):
-            union.add((term(quad.subject), term(quad.predicate), term(quad.object)))
-            if isinstance(quad.graph_name, ox.NamedNode):
-                named[quad.graph_name.value] += 1
-    except (SyntaxError, ValueError, OSError) as err:
-        raise InputError(str(path), f"cannot parse: {err}") from err
+    named: dict[str, int] = {}
+    for graph in dataset.graphs():
+        if len(graph) and isinstance(graph.identifier, URIRef):
+            named[str(graph.identifier)] = len(graph)
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
     return Corpus(union, dict(sorted(named.items())), find_base(union, path))
-
-
-def _rdflib_term(node: object) -> Node:
-    """An Oxigraph term as rdflib's; plain strings stay plain (no explicit xsd:string)."""
-    if isinstance(node, ox.NamedNode):
-        return URIRef(node.value)
-    if isinstance(node, ox.BlankNode):
-        return BNode(node.value)
-    if isinstance(node, ox.Literal):
-        if node.language:
-            return Literal(node.value, lang=node.language)
-        if node.datatype.value == str(XSD.string):
-            return Literal(node.value)
-        return Literal(node.value, datatype=URIRef(node.datatype.value))
-    raise TypeError(f"unexpected term {node!r}")
 
 
 def find_base(graph: Graph, where: Path) -> str:

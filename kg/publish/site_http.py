@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-import pyoxigraph as ox
+from rdflib import Graph
 
 from kg.publish.paths import SitePaths
 from kg.publish.staging import read_marker
@@ -116,11 +116,9 @@ class SiteFiles:
         if is_resource:
             links = [f'<{target.name}{s}>; rel="alternate"; type="{m}"' for m, s in offers if s != suffix]
             headers.append(("Link", ", ".join(links)))
-        if suffix == ".nt":
-            data = ox.parse(path=str(target.with_name(target.name + ".ttl")), format=ox.RdfFormat.TURTLE)
-            lines = sorted(
-                set(ox.serialize((q.triple for q in data), format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines())
-            )
+        if suffix == ".nt":  # rdflib, not Oxigraph: literals keep their language tags as written
+            graph = Graph().parse(target.with_name(target.name + ".ttl"), format="turtle")
+            lines = sorted({line for line in graph.serialize(format="nt").split("\n") if line.strip()})
             body = ("\n".join(lines) + "\n").encode("utf-8")
             return Answer(200, CONTENT_TYPES[".nt"], body, headers=tuple(headers))
         return Answer(200, CONTENT_TYPES[suffix], file=target.with_name(name), headers=(*headers, *_security(suffix)))
