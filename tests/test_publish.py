@@ -561,8 +561,9 @@ def test_a_minimal_graph_under_another_base_keeps_its_literals_exactly(tmp_path)
     for s, p, o, _ in quads.quads((None, None, None, None)):
         dataset.add((s, p, o))
     (built / "graph.trig").write_text(MINIMAL, "utf-8")
-    (built / "graph.ttl").write_bytes(dataset.serialize(format="turtle").encode("utf-8"))
-    (built / "graph.nq").write_text("", "utf-8")
+    (built / "graph.ttl").write_text(dataset.serialize(format="turtle"), "utf-8")
+    (built / "graph.nt").write_text(dataset.serialize(format="nt"), "utf-8")
+    (built / "graph.nq").write_text(quads.serialize(format="nquads"), "utf-8")
     publish(built, tmp_path / "site")
     site = tmp_path / "site"
     assert sorted(relative(site, p) for p in files_of(site, ".ttl")) == [
@@ -580,3 +581,5 @@ def test_a_minimal_graph_under_another_base_keeps_its_literals_exactly(tmp_path)
     plan = (site / "id/plan/doc.html").read_text("utf-8")
     assert "某縣2020年教育工作要點" in plan and "某县2020年教育工作要点" in plan  # simplified alongside
     assert json.loads((site / MARKER).read_text())["base"] == "http://example.org/data/"
+    void = Graph().parse(site / "void.ttl", format="turtle")
+    assert [str(o) for o in void.objects(None, VOID.uriSpace)] == ["http://example.org/data/"]

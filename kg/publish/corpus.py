@@ -1,4 +1,5 @@
-"""The built graph, read once from `out/graph.trig`, with the lookups the pages need.
+"""The built graph, read once from `out/` (the union `graph.nt`, the graph sizes of `graph.nq`), with the lookups the
+pages need.
 
 Everything is read from the graph itself (rdflib), never from the byte layout of the build's files. The build base
 is found in the graph: the build activity is `BASE build/{key}`, each source `BASE source/{doc}`.
@@ -12,7 +13,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from rdflib import Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
@@ -235,28 +237,27 @@ class Corpus:
 
 
 def load_corpus(built_dir: Path) -> Corpus:
-    """The built graph of `built_dir` (`graph.trig`); UsageError when there is none.
+    """The built graph of `built_dir`: the union from `graph.nt`, the named graphs' sizes from `graph.nq`.
 
-    Parsed by rdflib, which keeps language tags as written (Oxigraph would lower-case them, and the published files
-    must hold the build's literals exactly)."""
-    path = built_dir / "graph.trig"
-    if not path.is_file():
-        raise UsageError(f"{path}: no built graph here (run `kg build PATH --out {built_dir}` first)")
-    dataset = Dataset()
-    try:
-        dataset.parse(path, format="trig")
-    except Exception as err:  # rdflib raises many parser-specific types
-        raise InputError(str(path), f"cannot parse: {err}") from err
+    The union is parsed by rdflib, which keeps language tags as written (Oxigraph would lower-case them, and the
+    published files must hold the build's literals exactly); the N-Quads are only counted, by Oxigraph.
+    """
+    union_path, quads_path = built_dir / "graph.nt", built_dir / "graph.nq"
+    for path in (union_path, quads_path, built_dir / "graph.ttl"):
+        if not path.is_file():
+            raise UsageError(f"{path}: no built graph here (run `kg build PATH --out {built_dir}` first)")
     union = Graph()
     for prefix, namespace in PREFIXES.items():
         union.bind(prefix, namespace)
-    named: dict[str, int] = {}
-    for graph in dataset.graphs():
-        if len(graph) and isinstance(graph.identifier, URIRef):
-            named[str(graph.identifier)] = len(graph)
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        union.add((s, p, o))
-    return Corpus(union, dict(sorted(named.items())), find_base(union, path))
+    named: dict[str, int] = defaultdict(int)
+    try:
+        union.parse(union_path, format="nt")
+        for quad in ox.parse(path=str(quads_path), format=ox.RdfFormat.N_QUADS):
+            if isinstance(quad.graph_name, ox.NamedNode):
+                named[quad.graph_name.value] += 1
+    except Exception as err:  # rdflib raises many parser-specific types
+        raise InputError(str(built_dir), f"cannot parse the built graph: {err}") from err
+    return Corpus(union, dict(sorted(named.items())), find_base(union, union_path))
 
 
 def find_base(graph: Graph, where: Path) -> str:
