@@ -19,7 +19,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from kg.errors import InputError, UsageError
-from kg.namespaces import KG, OA, ORG, PREFIXES
+from kg.namespaces import KG, OA, PREFIXES
 
 __all__ = ["Corpus", "Span", "load_corpus", "pick", "sort_key"]
 
@@ -228,12 +228,6 @@ class Corpus:
             if not isinstance(parent, URIRef) or parent in out:
                 return list(reversed(out))
             out.append(parent)
-
-    def body_label(self, body: Node) -> str:
-        return self.label(body)
-
-    def organisations(self) -> list[URIRef]:
-        return self.instances(ORG.Organization)
 
 
 def load_corpus(built_dir: Path) -> Corpus:

@@ -80,8 +80,3 @@ def href(from_file: str, to_file: str) -> str:
     target, hash_, fragment = to_file.partition("#")
     relative = posixpath.relpath(target, posixpath.dirname(from_file) or ".")
     return relative + (f"#{fragment}" if hash_ else "")
-
-
-def depth_prefix(from_file: str) -> str:
-    """`../` repeated to climb from `from_file`'s folder to the site root ("" at the root)."""
-    return "../" * from_file.count("/")
