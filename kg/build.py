@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset
 
 from kg.cache import ExtractionCache
@@ -160,20 +161,10 @@ def _extract_many(sources: list[SourceDocument], jobs: int | None) -> Iterator[D
         yield from pool.imap(extract, rest, chunksize=4)
 
 
-def to_graphs(records: list[DocumentRecord], base: str = DEFAULT_BASE) -> GraphSet:
-    """Every graph of the build in memory (tests, small corpora); `write_dataset` streams them instead."""
-    iris = Iris(base)
-    graphs = GraphSet()
-    build = add_build(graphs, iris, [record.source for record in records])
-    add_vocabularies(graphs, iris)
-    for record in link_policies(records):
-        map_document(graphs, iris, record, build)
-    return graphs
-
-
-def write_dataset(writer: DatasetWriter, records: list[DocumentRecord], base: str, stats: StatsCollector) -> None:
-    """Map and write one document's graph at a time, then the shared graphs (build, vocabularies, governments,
-    policies), which every document adds to: memory holds one document's triples, not the corpus's."""
+def mapped_graphs(records: list[DocumentRecord], base: str) -> Iterator[tuple[str | None, str, list[ox.Triple]]]:
+    """(document key or None, graph IRI, finalised triples): each document's graph as soon as it is mapped, then
+    the shared graphs (build, vocabularies, governments, policies), which every document adds to. Memory holds
+    one document's triples at a time, plus the shared graphs."""
     iris = Iris(base)
     shared = GraphSet()
     build = add_build(shared, iris, [record.source for record in records])
@@ -182,11 +173,23 @@ def write_dataset(writer: DatasetWriter, records: list[DocumentRecord], base: st
         own = GraphSet()
         map_document(own, iris, record, build, shared)
         for name, triples in own.finalised():
-            writer.write_graph(name, triples)
-            stats.add_graph(name, triples, record.source.doc_id)
+            yield record.source.doc_id, name, triples
     for name, triples in shared.finalised():
+        yield None, name, triples
+
+
+def to_graphs(records: list[DocumentRecord], base: str = DEFAULT_BASE) -> GraphSet:
+    """Every graph of the build in memory (tests, small corpora); the build streams `mapped_graphs` instead."""
+    graphs = GraphSet()
+    for _, name, triples in mapped_graphs(records, base):
+        graphs.graph(name).extend(triples)
+    return graphs
+
+
+def write_dataset(writer: DatasetWriter, records: list[DocumentRecord], base: str, stats: StatsCollector) -> None:
+    for doc_id, name, triples in mapped_graphs(records, base):
         writer.write_graph(name, triples)
-        stats.add_graph(name, triples)
+        stats.add_graph(name, triples, doc_id)
 
 
 def to_dataset(records: list[DocumentRecord], base: str = DEFAULT_BASE) -> Dataset:

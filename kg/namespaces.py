@@ -123,6 +123,17 @@ PREFIXES: dict[str, str] = {
     "unit": str(QUDT_UNIT),
 }
 
+
+def compact_iri(iri: str) -> str:
+    """prefix:local for an IRI in one of `PREFIXES`' namespaces (none nests in another), else the IRI itself."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            local = iri[len(namespace) :]
+            if local and "/" not in local and "#" not in local:
+                return f"{prefix}:{local}"
+    return iri
+
+
 __all__ = [
     "DCAT",
     "DCTERMS",
@@ -142,4 +153,5 @@ __all__ = [
     "SKOS",
     "VOID",
     "XSD",
+    "compact_iri",
 ]

@@ -10,7 +10,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from kg.iris import Iris
-from kg.namespaces import KG, PREFIXES
+from kg.namespaces import KG, compact_iri
 
 _RDF_TYPE = str(RDF.type)
 
@@ -36,10 +36,9 @@ class BuiltStats:
 
 
 def compact(iri: URIRef) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if str(iri).startswith(namespace):
-            return f"{prefix}:{str(iri)[len(namespace) :]}"
-    return f"<{iri}>"
+    """kg:Target, or <iri> outside the known namespaces."""
+    short = compact_iri(str(iri))
+    return short if short != str(iri) else f"<{iri}>"
 
 
 def triple_count(dataset: Dataset) -> int:

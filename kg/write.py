@@ -26,10 +26,9 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg.namespaces import PREFIXES
+from kg.namespaces import PREFIXES, compact_iri
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_NAMESPACES_LONGEST_FIRST = sorted(((p, str(n)) for p, n in PREFIXES.items()), key=lambda pn: -len(pn[1]))
 OUTPUT_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.nt", "graph.jsonld", "context.jsonld")
 
 
@@ -158,16 +157,6 @@ def _compact_value(value: dict) -> dict:
     if "@type" in value:
         return {"@type": compact_iri(value["@type"]), "@value": value["@value"]}
     return value
-
-
-def compact_iri(iri: str) -> str:
-    """prefix:local for an IRI in one of the context's namespaces (the longest that fits), else the IRI."""
-    for prefix, namespace in _NAMESPACES_LONGEST_FIRST:
-        if iri.startswith(namespace):
-            local = iri[len(namespace) :]
-            if local and "/" not in local and "#" not in local:
-                return f"{prefix}:{local}"
-    return iri
 
 
 def sorted_ntriples(graph: Graph) -> bytes:

@@ -1,8 +1,11 @@
-"""Shared fixtures: the seed corpus and a one-time build of it."""
+"""Shared fixtures: the seed corpus and a one-time build of it; a server running on a thread."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,3 +27,15 @@ def seed_build(tmp_path_factory: pytest.TempPathFactory, seed_paths: list[Path])
     out = tmp_path_factory.mktemp("seed-build")
     report = build([SEEDS], BuildOptions(out_dir=out))
     return out, report
+
+
+def running(server: Any) -> Iterator[Any]:
+    """Serve on a daemon thread for the life of a fixture (`yield from running(make_server(...))`)."""
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 import pytest
+from conftest import running
 from SPARQLWrapper import CSV, JSON, POSTDIRECTLY, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
@@ -60,17 +61,6 @@ def store() -> ox.Store:
     store = ox.Store()
     store.extend(plan_quads())
     return store
-
-
-def running(server: SparqlServer) -> Iterator[SparqlServer]:
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture(scope="module")

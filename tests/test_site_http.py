@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import running
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -59,18 +60,8 @@ def site(seed_build, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(seed_build, site: Path) -> Iterator[SparqlServer]:
-    import threading
-
     store = open_built_store(seed_build[0])
-    server = make_server(store.oxigraph, site=site)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    yield from running(make_server(store.oxigraph, site=site))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 from rdflib.term import Node
 
-from kg.namespaces import PREFIXES
+from kg.namespaces import compact_iri
 from kg.normalise import to_simplified
 from kg.publish.corpus import Corpus, local_name, pick
 from kg.publish.describe import Descriptions
@@ -116,7 +116,4 @@ def anchor(iri: Node, owner: Node) -> str:
 
 
 def compact(iri: Node) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if str(iri).startswith(namespace):
-            return f"{prefix}:{str(iri)[len(namespace) :]}"
-    return str(iri)
+    return compact_iri(str(iri))
