@@ -11,9 +11,10 @@ One path, `/sparql`: `GET ?query=…`, or `POST` with an `application/x-www-form
 named graph is visible to `GRAPH`; `default-graph-uri` / `named-graph-uri` are refused (400), and Oxigraph ignores
 `FROM` / `FROM NAMED` in the query under this setting — use `GRAPH <g> { … }` to look at one document.
 
-Results are negotiated from `Accept` (see `OFFERS`); every answer carries `Vary: Accept`, and every error body is one
-line of text. Updates are refused with 403 however they arrive (`update=`, `application/sparql-update`, or an update
-sent as `query=`): Oxigraph's own parser tells an update from a malformed query (`_UpdateProbe`), nothing is executed.
+Results are negotiated from `Accept` (`OFFERS`, chosen by `kg/negotiation.py`); every answer carries `Vary: Accept`,
+and every error body is one line of text. Updates are refused with 403 however they arrive (`update=`,
+`application/sparql-update`, or an update sent as `query=`): Oxigraph's own parser tells an update from a malformed
+query (`_UpdateProbe`), nothing is executed.
 
 Limits:
 - **Time.** The query and the serialisation run in a worker thread; the request waits at most `timeout_s`, then
@@ -57,11 +58,12 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from kg.errors import KgError, UsageError
+from kg.negotiation import negotiate
 
 if TYPE_CHECKING:
     from kg.publish.site_http import Answer, SiteFiles
 
-__all__ = ["MAX_BODY_BYTES", "OFFERS", "PATH", "READ_ONLY", "SparqlServer", "make_server", "negotiate"]
+__all__ = ["MAX_BODY_BYTES", "OFFERS", "PATH", "READ_ONLY", "SparqlServer", "make_server"]
 
 PATH = "/sparql"
 QUERY_PAGE = "/query"
@@ -504,60 +506,3 @@ def _term_json(term: object) -> dict[str, object]:
         parts = {"subject": term.subject, "predicate": term.predicate, "object": term.object}
         return {"type": "triple", "value": {key: _term_json(part) for key, part in parts.items()}}
     raise TypeError(f"unexpected term {term!r}")
-
-
-# ---- content negotiation ------------------------------------------------------------------------------------------
-
-
-def negotiate(accept: str, offers: tuple[tuple[str, Format], ...]) -> tuple[str, Format] | None:
-    """The offer the `Accept` header likes best (RFC 9110 §12.5.1); ties go to the earlier offer; None if none.
-
-    No header, or an empty one, takes the first offer.
-    """
-    ranges = _parse_accept(accept)
-    if not ranges:
-        return offers[0]
-    best: tuple[str, Format] | None = None
-    best_q = 0.0
-    for offer in offers:
-        q = _quality(offer[0], ranges)
-        if q > best_q:
-            best, best_q = offer, q
-    return best
-
-
-def _parse_accept(accept: str) -> list[tuple[str, str, float]]:
-    ranges = []
-    for item in accept.split(","):
-        media_range, *params = (part.strip() for part in item.split(";"))
-        if not media_range:
-            continue
-        kind, _, subtype = media_range.lower().partition("/")
-        q = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = min(max(float(value), 0.0), 1.0)
-                except ValueError:
-                    q = 0.0
-        ranges.append((kind, subtype or "*", q))
-    return ranges
-
-
-def _quality(media_type: str, ranges: list[tuple[str, str, float]]) -> float:
-    """The q of the most specific range that matches `media_type` (exact, then `type/*`, then `*/*`), or 0."""
-    kind, _, subtype = media_type.partition("/")
-    found: tuple[int, float] | None = None
-    for range_kind, range_subtype, q in ranges:
-        if (range_kind, range_subtype) == (kind, subtype):
-            specificity = 2
-        elif (range_kind, range_subtype) == (kind, "*"):
-            specificity = 1
-        elif (range_kind, range_subtype) == ("*", "*"):
-            specificity = 0
-        else:
-            continue
-        if found is None or specificity > found[0]:
-            found = (specificity, q)
-    return 0.0 if found is None else found[1]

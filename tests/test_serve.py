@@ -26,7 +26,8 @@ from SPARQLWrapper import CSV, JSON, POSTDIRECTLY, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from kg.errors import KgError, UsageError
-from kg.serve import READ_ONLY, SparqlServer, make_server, negotiate
+from kg.negotiation import negotiate
+from kg.serve import READ_ONLY, SparqlServer, make_server
 
 EX = "http://example.org/"
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")

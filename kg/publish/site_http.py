@@ -21,9 +21,9 @@ from urllib.parse import unquote
 
 from rdflib import Graph
 
+from kg.negotiation import negotiate
 from kg.publish.paths import SitePaths
 from kg.publish.staging import read_marker
-from kg.serve import negotiate
 
 HTML = "text/html; charset=utf-8"
 CONTENT_TYPES = {
@@ -106,7 +106,7 @@ class SiteFiles:
     def _negotiate(self, target: Path, accept: str) -> Answer:
         is_resource = target.with_name(target.name + ".ttl").is_file()
         offers = RESOURCE_OFFERS if is_resource else PAGE_OFFERS
-        chosen = negotiate(accept, offers)  # type: ignore[arg-type]
+        chosen = negotiate(accept, offers)
         if chosen is None:
             offered = ", ".join(media_type for media_type, _ in offers)
             return Answer.text(406, f"not acceptable: {accept[:200]}; offered: {offered}")
