@@ -4,9 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT ?= out
+SITE ?= site
 
 .DEFAULT_GOAL := help
-.PHONY: help install build test lint format bench clean
+.PHONY: help install build site serve test lint format bench clean
 
 help: ## Show this list of targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -21,6 +22,12 @@ $(STAMP): pyproject.toml
 
 build: install ## Build the graph from seeds/ into out/, validate it, print a summary
 	$(BIN)/kg build seeds --out $(OUT)
+
+site: build ## Publish the built graph as a static linked-data site in site/
+	$(BIN)/kg publish --from $(OUT) --out $(SITE)
+
+serve: install ## Serve the SPARQL endpoint and site/ with content negotiation (after make site)
+	$(BIN)/kg serve --out $(OUT) --site $(SITE)
 
 test: install ## Run the whole test suite
 	$(BIN)/pytest
