@@ -107,49 +107,41 @@ def sentence_with_quote(ctx: SiteContext, file: str, reference: URIRef) -> Marku
 
 
 def target_list(ctx: SiteContext, file: str, targets: list[URIRef]) -> Markup | None:
-    if not targets:
-        return None
-    corpus = ctx.corpus
-    items = []
-    for target in targets:
-        concept = corpus.value(target, KG.measures)
-        items.append(
-            el(
-                "li",
-                {},
-                el("mark", {"class": "target"}, ctx.link(file, target, target_summary(ctx, target))),
-                " ",
-                ctx.literal(corpus.value(target, KG.indicator)),
-                [" → ", ctx.link(file, concept)] if concept is not None else None,
-            )
-        )
-    return el("ul", {"class": "targets"}, items)
+    """Each target as a marked summary linked to its page, the indicator as printed, and its concept."""
+
+    def item(target: URIRef) -> list[object]:
+        concept = ctx.corpus.value(target, KG.measures)
+        return [
+            el("mark", {"class": "target"}, ctx.link(file, target, target_summary(ctx, target))),
+            " ",
+            ctx.literal(ctx.corpus.value(target, KG.indicator)),
+            [" → ", ctx.link(file, concept)] if concept is not None else None,
+        ]
+
+    return _bullets("targets", [item(target) for target in targets])
 
 
 def citation_list(ctx: SiteContext, file: str, references: list[URIRef]) -> Markup | None:
-    if not references:
-        return None
+    """Each citation: its relation, the policy cited, and the words the plan cites it with."""
     corpus = ctx.corpus
-    items = []
-    for reference in references:
+
+    def item(reference: URIRef) -> list[object]:
         policy = corpus.value(reference, KG.cites)
-        items.append(
-            el(
-                "li",
-                {},
-                relation(ctx, reference),
-                " ",
-                ctx.link(file, policy, ctx.literal(corpus.text(policy, RDFS.label)), **{"class": "policy"}),
-                " ",
-                el(
-                    "span",
-                    {"class": "muted"},
-                    "as ",
-                    ctx.link(file, reference, ctx.literal(corpus.value(reference, KG.surfaceForm))),
-                ),
-            )
-        )
-    return el("ul", {"class": "citations"}, items)
+        surface = ctx.link(file, reference, ctx.literal(corpus.value(reference, KG.surfaceForm)))
+        return [
+            relation(ctx, reference),
+            " ",
+            ctx.link(file, policy, ctx.literal(corpus.text(policy, RDFS.label)), **{"class": "policy"}),
+            " ",
+            el("span", {"class": "muted"}, "as ", surface),
+        ]
+
+    return _bullets("citations", [item(reference) for reference in references])
+
+
+def _bullets(cls: str, items: list[list[object]]) -> Markup | None:
+    """A list of class `cls`, one <li> per item's pieces; None (nothing shown) when there are no items."""
+    return el("ul", {"class": cls}, [el("li", {}, *pieces) for pieces in items]) if items else None
 
 
 def initiative_block(ctx: SiteContext, file: str, initiative: URIRef, heading: str = "h3") -> Markup:

@@ -125,33 +125,14 @@ def citation_network(governments: list[Node], policies: list[Node], edges: list[
                 },
             )
         )
-    nodes = []
-    for gov in shown_govs:
-        y = gov_y[gov.key]
-        nodes.append(
-            _linked(
-                gov.href,
-                el("circle", {"cx": _n(gov_x), "cy": _n(y), "r": "5", "fill": "#1d232a"}),
-                el(
-                    "text",
-                    {"x": _n(gov_x - 10), "y": _n(y + 4), "text-anchor": "end", "font-size": "13"},
-                    _short(gov.label, 16),
-                ),
-                title=f"{gov.label}: cites {gov_degree.get(gov.key, 0)} policies",
-                cls="government",
-            )
-        )
-    for policy in shown_policies:
-        y = pol_y[policy.key]
-        nodes.append(
-            _linked(
-                policy.href,
-                el("circle", {"cx": _n(pol_x), "cy": _n(y), "r": "4", "fill": "#5b6670"}),
-                el("text", {"x": _n(pol_x + 10), "y": _n(y + 4)}, _short(policy.label, 30)),
-                title=f"{policy.label}: cited by {degree.get(policy.key, 0)} government(s)",
-                cls="policy",
-            )
-        )
+    nodes = [
+        _dot(gov, (gov_x, gov_y[gov.key]), f"{gov.label}: cites {gov_degree.get(gov.key, 0)} policies", government=True)
+        for gov in shown_govs
+    ]
+    nodes += [
+        _dot(policy, (pol_x, pol_y[policy.key]), f"{policy.label}: cited by {degree.get(policy.key, 0)} government(s)")
+        for policy in shown_policies
+    ]
     legend = [
         el("text", {"x": "10", "y": "20", "font-weight": "600"}, "Governments 政府"),
         el("text", {"x": _n(pol_x), "y": "20", "font-weight": "600"}, "Policies 政策文件 (most cited first)"),
@@ -166,6 +147,22 @@ def citation_network(governments: list[Node], policies: list[Node], edges: list[
     return svg(
         width, height, label, legend, el("g", {"class": "edges"}, curves), el("g", {"class": "nodes"}, nodes)
     ), left_out
+
+
+def _dot(node: Node, at: tuple[float, float], title: str, government: bool = False) -> Markup:
+    """A node of the network linked to its page: a government on the left, its label before it; a policy on the
+    right, its label after it."""
+    x, y = at
+    if government:
+        cls, radius, fill = "government", "5", "#1d232a"
+        text = {"x": _n(x - 10), "y": _n(y + 4), "text-anchor": "end", "font-size": "13"}
+        label = _short(node.label, 16)
+    else:
+        cls, radius, fill = "policy", "4", "#5b6670"
+        text = {"x": _n(x + 10), "y": _n(y + 4)}
+        label = _short(node.label, 30)
+    circle = el("circle", {"cx": _n(x), "cy": _n(y), "r": radius, "fill": fill})
+    return _linked(node.href, circle, el("text", text, label), title=title, cls=cls)
 
 
 def _linked(target: str | None, *children: object, title: str, cls: str) -> Markup:
