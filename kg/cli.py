@@ -119,7 +119,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="public URL of the site, for the sitemap and VoID (default: the folder above the build's base IRI)",
     )
-    publish.add_argument("--license", metavar="URL", help="licence of the data (default: the project's, Apache-2.0)")
+    publish.add_argument(
+        "--license",
+        metavar="URL",
+        help="licence of the data, stated in VoID/DCAT and on the home page "
+        "(default: the project's, Apache-2.0, https://www.apache.org/licenses/LICENSE-2.0)",
+    )
     publish.add_argument(
         "--from", dest="built", type=Path, default=Path("out"), metavar="DIR", help="built graph (default: out)"
     )

@@ -356,6 +356,29 @@ def test_void_and_dcat_describe_the_dataset(site, graph):
     assert not any(isinstance(node, type(None)) for node in void.all_nodes())
 
 
+def test_the_default_licence_is_the_one_the_project_declares():
+    """`kg publish` without --license states the project's own licence (pyproject.toml), as a URL."""
+    import tomllib
+
+    from kg.publish.publisher import DEFAULT_LICENSE
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["license"]["text"]
+    assert {"Apache-2.0": "https://www.apache.org/licenses/LICENSE-2.0"}[declared] == DEFAULT_LICENSE
+
+
+def test_license_option_sets_the_licence_of_the_dataset_each_dump_and_the_home_page(hostile_built, tmp_path):
+    licence = "https://creativecommons.org/licenses/by/4.0/"
+    from kg.cli import main
+
+    assert main(["publish", "--from", str(hostile_built), "--out", str(tmp_path / "site"), "--license", licence]) == 0
+    void = Graph().parse(tmp_path / "site" / "void.ttl", format="turtle")
+    (dataset,) = void.subjects(RDF.type, VOID.Dataset)
+    assert set(void.objects(dataset, DCTERMS.license)) == {URIRef(licence)}
+    dumps = [d for d in void.objects(dataset, DCAT.distribution) if void.value(d, DCAT.downloadURL) is not None]
+    assert len(dumps) == 2 and all(set(void.objects(d, DCTERMS.license)) == {URIRef(licence)} for d in dumps)
+    assert f'Licence: <a href="{licence}">{licence}</a>' in (tmp_path / "site" / "index.html").read_text("utf-8")
+
+
 def test_dumps_are_the_build_gzipped_without_a_timestamp(site, built):
     for name in ("graph.nq", "graph.ttl"):
         data = (site / "dumps" / f"{name}.gz").read_bytes()
