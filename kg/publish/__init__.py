@@ -5,6 +5,7 @@ One module per job; `kg/publish/publisher.py` runs them in order:
 | module | job |
 | --- | --- |
 | `paths.py` | resource IRI ↔ site file (`id/plan/{doc}` → `id/plan/{doc}.html`, `.ttl`, `.jsonld`), relative links |
+| `triples.py` | the union graph's triples, indexed by subject and by object (no rdflib `Graph`) |
 | `corpus.py` | the built graph read once, with the lookups the pages need |
 | `describe.py` | which IRIs get files, and the triples each `.ttl` / `.jsonld` holds |
 | `rdf_files.py` | Turtle and JSON-LD of one description, deterministic |

@@ -1,7 +1,8 @@
 """The built graph, read once from `out/` (the union `graph.nt`, the graph sizes of `graph.nq`), with the lookups the
 pages need.
 
-Everything is read from the graph itself (rdflib), never from the byte layout of the build's files. The build base
+Everything is read from the graph itself (its triples, `kg/publish/triples.py`), never from the byte layout of the
+build's files. The build base
 is found in the graph: the build activity is `BASE build/{key}`, each source `BASE source/{doc}`.
 """
 
@@ -14,12 +15,13 @@ from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from kg.errors import InputError, UsageError
-from kg.namespaces import KG, OA, PREFIXES
+from kg.namespaces import KG, OA
+from kg.publish.triples import TripleIndex
 
 __all__ = ["Corpus", "Span", "load_corpus", "pick", "sort_key"]
 
@@ -34,29 +36,22 @@ class Span:
 
 @dataclass
 class Corpus:
-    """The union graph, the named graphs' sizes and the build base.
+    """The union graph's triples, the named graphs' sizes and the build base.
 
-    Lookups by subject go through an index built once (`objects_of`), with each value list in natural order, so a
-    page's many small questions ("its label", "its year") cost a dictionary access each.
+    Lookups go through the triple index (by subject, by object), with each value list in natural order, so a page's
+    many small questions ("its label", "its year") cost a dictionary access each.
     """
 
-    graph: Graph
+    triples: TripleIndex
     named_graphs: dict[str, int]
     base: str
-    _index: dict[Node, dict[Node, list[Node]]] = field(default_factory=dict, repr=False)
     _labels: dict[tuple[Node, tuple[str, ...]], str] = field(default_factory=dict, repr=False)
     _spans: dict[Node, Span | None] = field(default_factory=dict, repr=False)
-
-    def __post_init__(self) -> None:
-        index: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
-        for s, p, o in self.graph:
-            index[s][p].append(o)
-        self._index = {s: {p: sorted(set(os), key=sort_key) for p, os in ps.items()} for s, ps in index.items()}
 
     # ---- classes and kinds -------------------------------------------------------------------------------------
 
     def instances(self, cls: URIRef) -> list[URIRef]:
-        return sorted({s for s in self.graph.subjects(RDF.type, cls) if isinstance(s, URIRef)}, key=sort_key)
+        return self.subjects(RDF.type, cls)
 
     def has_type(self, iri: Node, cls: URIRef) -> bool:
         return cls in self.values(iri, RDF.type)
@@ -64,17 +59,18 @@ class Corpus:
     # ---- values ------------------------------------------------------------------------------------------------
 
     def objects_of(self, subject: Node) -> dict[Node, list[Node]]:
-        return self._index.get(subject, {})
+        return self.triples.objects_of(subject)
 
     def value(self, subject: Node, predicate: URIRef) -> Node | None:
         values = self.values(subject, predicate)
         return values[0] if values else None
 
     def values(self, subject: Node, predicate: URIRef) -> list[Node]:
-        return self._index.get(subject, {}).get(predicate, [])
+        return self.triples.values(subject, predicate)
 
     def subjects(self, predicate: URIRef, obj: Node) -> list[URIRef]:
-        return sorted({s for s in self.graph.subjects(predicate, obj) if isinstance(s, URIRef)}, key=sort_key)
+        """The IRIs with `predicate` `obj`, in natural order."""
+        return [s for s in self.triples.subjects(predicate, obj) if isinstance(s, URIRef)]
 
     def integer(self, subject: Node, predicate: URIRef) -> int | None:
         value = self.value(subject, predicate)
@@ -171,43 +167,29 @@ class Corpus:
 
     @cached_property
     def _references_by_plan(self) -> dict[URIRef, list[URIRef]]:
-        found: dict[URIRef, list[URIRef]] = defaultdict(list)
-        for reference in self.holder_of_reference:
-            plan = self.plan_of(reference)
-            if plan is not None:
-                found[plan].append(reference)
-        return {plan: sorted(refs, key=sort_key) for plan, refs in found.items()}
+        by_plan = _grouped((self.plan_of(reference), reference) for reference in self.holder_of_reference)
+        return {plan: sorted(refs, key=sort_key) for plan, refs in by_plan.items()}
 
     @cached_property
     def holder_of_reference(self) -> dict[URIRef, URIRef]:
-        return {
-            o: s
-            for s, o in self.graph.subject_objects(KG.hasPolicyReference)
-            if isinstance(o, URIRef) and isinstance(s, URIRef)
-        }
+        return {o: s for s, o in self._iri_pairs(KG.hasPolicyReference)}
 
     @cached_property
     def initiative_of_target(self) -> dict[URIRef, URIRef]:
-        return {
-            o: s for s, o in self.graph.subject_objects(KG.hasTarget) if isinstance(o, URIRef) and isinstance(s, URIRef)
-        }
+        return {o: s for s, o in self._iri_pairs(KG.hasTarget)}
 
     @cached_property
     def references_of_policy(self) -> dict[URIRef, list[URIRef]]:
-        found: dict[URIRef, list[URIRef]] = defaultdict(list)
-        for ref, policy in self.graph.subject_objects(KG.cites):
-            if isinstance(ref, URIRef) and isinstance(policy, URIRef):
-                found[policy].append(ref)
-        return {policy: sorted(refs, key=sort_key) for policy, refs in found.items()}
+        by_policy = _grouped((policy, reference) for reference, policy in self._iri_pairs(KG.cites))
+        return {policy: sorted(refs, key=sort_key) for policy, refs in by_policy.items()}
 
     @cached_property
     def plans_of_government(self) -> dict[URIRef, list[URIRef]]:
-        found: dict[URIRef, list[URIRef]] = defaultdict(list)
-        for plan in self.plans:
-            government = self.government_of(plan)
-            if government is not None:
-                found[government].append(plan)
-        return dict(found)
+        """Each government's plans, in the order of `plans` (year, then title)."""
+        return _grouped((self.government_of(plan), plan) for plan in self.plans)
+
+    def _iri_pairs(self, predicate: URIRef) -> list[tuple[URIRef, URIRef]]:
+        return [(s, o) for s, o in self.triples.pairs(predicate) if isinstance(s, URIRef) and isinstance(o, URIRef)]
 
     def province_of(self, government: URIRef) -> URIRef:
         """The topmost division above `government` in the graph (itself for a province)."""
@@ -230,6 +212,15 @@ class Corpus:
             out.append(parent)
 
 
+def _grouped(pairs: Iterable[tuple[URIRef | None, URIRef]]) -> dict[URIRef, list[URIRef]]:
+    """key → its values in the order given; pairs without a key are left out."""
+    found: dict[URIRef, list[URIRef]] = defaultdict(list)
+    for key, value in pairs:
+        if key is not None:
+            found[key].append(value)
+    return dict(found)
+
+
 def load_corpus(built_dir: Path) -> Corpus:
     """The built graph of `built_dir`: the union from `graph.nt`, the named graphs' sizes from `graph.nq`.
 
@@ -240,12 +231,9 @@ def load_corpus(built_dir: Path) -> Corpus:
     for path in (union_path, quads_path, built_dir / "graph.ttl"):
         if not path.is_file():
             raise UsageError(f"{path}: no built graph here (run `kg build PATH --out {built_dir}` first)")
-    union = Graph()
-    for prefix, namespace in PREFIXES.items():
-        union.bind(prefix, namespace)
     named: dict[str, int] = defaultdict(int)
     try:
-        union.parse(union_path, format="nt")
+        union = TripleIndex.read(union_path, sort_key)
         for quad in ox.parse(path=str(quads_path), format=ox.RdfFormat.N_QUADS):
             if isinstance(quad.graph_name, ox.NamedNode):
                 named[quad.graph_name.value] += 1
@@ -254,9 +242,9 @@ def load_corpus(built_dir: Path) -> Corpus:
     return Corpus(union, dict(sorted(named.items())), find_base(union, union_path))
 
 
-def find_base(graph: Graph, where: Path) -> str:
+def find_base(triples: TripleIndex, where: Path) -> str:
     for cls, segment in ((KG.BuildActivity, "/build/"), (KG.SourceDocument, "/source/")):
-        for subject in sorted(graph.subjects(RDF.type, cls), key=str):
+        for subject in sorted(triples.subjects(RDF.type, cls), key=str):
             text = str(subject)
             cut = text.rfind(segment)
             if cut > 0 and "#" not in text:
@@ -284,10 +272,14 @@ def pick(literals: Iterable[Literal], prefer: tuple[str, ...] = ("zh",)) -> Lite
     return min(items, key=rank)
 
 
-def sort_key(node: Node) -> tuple[str, str]:
-    """Natural order for IRIs with numbers in them (initiative/2 before initiative/10), then the text."""
+def sort_key(node: Node) -> tuple[str, str, str, str]:
+    """Natural order for IRIs with numbers in them (initiative/2 before initiative/10), then the text, then a
+    literal's language and datatype: a total order, so that `"国培"@zh` and `"国培"@zh-hant` come out the same way
+    in every process (their order in a set follows the string hash, which changes from run to run)."""
     text = str(node)
     parts = []
     for chunk in text.split("/"):
         parts.append(chunk.zfill(12) if chunk.isdigit() else chunk)
-    return ("/".join(parts), text)
+    if isinstance(node, Literal):
+        return ("/".join(parts), text, node.language or "", str(node.datatype or ""))
+    return ("/".join(parts), text, "", "")

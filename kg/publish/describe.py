@@ -38,15 +38,14 @@ class Descriptions:
     def triples(self, corpus: Corpus, resource: URIRef) -> list[Triple]:
         out: list[Triple] = []
         for subject in self.members[resource]:
-            out.extend(corpus.graph.triples((subject, None, None)))  # type: ignore[arg-type]
+            out.extend(corpus.triples.triples_of(subject))  # type: ignore[arg-type]
         return out
 
 
 def partition(corpus: Corpus, site: SitePaths) -> Descriptions:
-    graph = corpus.graph
-    subjects = set(graph.subjects())
+    subjects = corpus.triples.by_subject.keys()
     named = sorted((s for s in subjects if isinstance(s, URIRef)), key=sort_key)
-    folded = {s for s in named if FOLDED_CLASSES.intersection(graph.objects(s, RDF.type))}
+    folded = {s for s in named if FOLDED_CLASSES.intersection(corpus.values(s, RDF.type))}
     published = {s for s in named if s not in folded}
 
     owner: dict[URIRef | BNode, URIRef] = {s: s for s in published}
@@ -88,7 +87,7 @@ def _owner_of_blank(corpus: Corpus, blank: BNode, owner: dict[URIRef | BNode, UR
     seen = {blank}
     current: URIRef | BNode = blank
     while True:
-        holders = sorted(corpus.graph.subjects(None, current), key=str)
+        holders = sorted({s for group in corpus.triples.referrers(current).values() for s in group}, key=str)
         if not holders:
             raise KgError(f"cannot publish the blank node _:{blank}: nothing points at it")
         holder = holders[0]

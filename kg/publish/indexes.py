@@ -23,18 +23,12 @@ INDICATORS = URIRef(VOCAB_IRI + "indicators")
 TOPICS = URIRef(VOCAB_IRI + "topics")
 
 
-def _table(headers: list[tuple[str, bool]], rows: list[list[object]]) -> Markup:
-    head = el("tr", {}, [el("th", {"class": "num" if numeric else None}, name) for name, numeric in headers])
+def _table(headers: list[str], rows: list[list[object]], numeric: tuple[str, ...] = ()) -> Markup:
+    """A table with a header row; the columns named in `numeric` are right-aligned (class `num`)."""
+    classes = ["num" if name in numeric else None for name in headers]
+    head = el("tr", {}, [el("th", {"class": cls}, name) for name, cls in zip(headers, classes, strict=True)])
     body = [
-        el(
-            "tr",
-            {},
-            [
-                el("td", {"class": "num" if numeric else None}, cell)
-                for cell, (_, numeric) in zip(row, headers, strict=True)
-            ],
-        )
-        for row in rows
+        el("tr", {}, [el("td", {"class": cls}, cell) for cell, cls in zip(row, classes, strict=True)]) for row in rows
     ]
     return el("table", {}, head, body)
 
@@ -84,9 +78,7 @@ def governments_page(ctx: SiteContext) -> Page:
                 ]
             )
         body.append(el("h2", {"id": str(corpus.value(province, KG.adcode) or "")}, ctx.link(file, province)))
-        body.append(
-            _table([("government", False), ("level", False), ("code", False), ("plans", True), ("years", False)], rows)
-        )
+        body.append(_table(["government", "level", "code", "plans", "years"], rows, numeric=("plans",)))
     return Page(file, "Governments by province 按省份浏览政府", join(body), crumbs=HOME)
 
 
@@ -116,14 +108,9 @@ def plans_page(ctx: SiteContext) -> Page:
         body.append(el("h2", {"id": f"y{year}"}, str(year) if year else "Year unknown"))
         body.append(
             _table(
-                [
-                    ("plan", False),
-                    ("government", False),
-                    ("initiatives", True),
-                    ("targets", True),
-                    ("cited policies", True),
-                ],
+                ["plan", "government", "initiatives", "targets", "cited policies"],
                 rows,
+                numeric=("initiatives", "targets", "cited policies"),
             )
         )
     return Page(file, "Plans by year 按年度浏览工作要点", join(body), crumbs=HOME)
@@ -163,15 +150,9 @@ def policies_page(ctx: SiteContext) -> Page:
     body = [
         el("p", {}, f"{len(ranking)} policies, most cited first (by governments, then plans)."),
         _table(
-            [
-                ("policy", False),
-                ("scope", False),
-                ("governments", True),
-                ("plans", True),
-                ("implements", True),
-                ("drafts", True),
-            ],
+            ["policy", "scope", "governments", "plans", "implements", "drafts"],
             rows,
+            numeric=("governments", "plans", "implements", "drafts"),
         ),
     ]
     return Page(file, "Policies by citations 按引用次数浏览政策", join(body), crumbs=HOME)
@@ -184,7 +165,7 @@ def indicators_page(ctx: SiteContext) -> Page:
     file = "indicators.html"
     corpus = ctx.corpus
     tops = sorted((c for c in corpus.values(INDICATORS, SKOS.hasTopConcept) if isinstance(c, URIRef)), key=str)
-    used = Counter(o for o in corpus.graph.objects(None, KG.measures))
+    used = Counter(o for _, o in corpus.triples.pairs(KG.measures))
     body: list[object] = [
         el(
             "p",
@@ -226,10 +207,7 @@ def indicators_page(ctx: SiteContext) -> Page:
             )
         )
         body.append(
-            _table(
-                [("indicator", False), ("English", False), ("unit", False), ("targets", True), ("governments", True)],
-                rows,
-            )
+            _table(["indicator", "English", "unit", "targets", "governments"], rows, numeric=("targets", "governments"))
         )
     return Page(file, "Indicators 指标", join(body), crumbs=HOME)
 
@@ -238,7 +216,7 @@ def topics_page(ctx: SiteContext) -> Page:
     file = "topics.html"
     corpus = ctx.corpus
     topics = sorted((c for c in corpus.values(TOPICS, SKOS.hasTopConcept) if isinstance(c, URIRef)), key=str)
-    tagged = Counter(o for o in corpus.graph.objects(None, DCTERMS.subject))
+    tagged = Counter(o for _, o in corpus.triples.pairs(DCTERMS.subject))
     rows = []
     for topic in sorted(topics, key=lambda t: (-tagged.get(t, 0), str(t))):
         zh, en = bilingual(ctx, topic, SKOS.prefLabel)
@@ -253,7 +231,7 @@ def topics_page(ctx: SiteContext) -> Page:
         )
     body = [
         el("p", {}, "Initiatives are tagged with the sectors and themes of the ", ctx.link(file, TOPICS), " scheme."),
-        _table([("topic", False), ("English", False), ("initiatives", True), ("plans", True)], rows),
+        _table(["topic", "English", "initiatives", "plans"], rows, numeric=("initiatives", "plans")),
     ]
     return Page(file, "Topics 主题", join(body), crumbs=HOME)
 

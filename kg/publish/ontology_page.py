@@ -98,7 +98,7 @@ def _entry(ctx: SiteContext, term: URIRef, rows: list[tuple[str, object]], count
 
 def ontology_page(ctx: SiteContext) -> Page:
     graph = ctx.ontology
-    corpus_graph = ctx.corpus.graph
+    triples = ctx.corpus.triples
     header = URIRef(ONTOLOGY_IRI)
     classes = _terms(graph, OWL.Class)
     object_properties = _terms(graph, OWL.ObjectProperty)
@@ -112,7 +112,7 @@ def ontology_page(ctx: SiteContext) -> Page:
             ("One of", join([_ref(ctx, m) for m in members], ", ")),
             ("See also", join([_ref(ctx, c) for c in sorted(graph.objects(term, RDFS.seeAlso), key=str)], ", ")),
         ]
-        return _entry(ctx, term, rows, len(set(corpus_graph.subjects(RDF.type, term))))
+        return _entry(ctx, term, rows, len(triples.subjects(RDF.type, term)))
 
     def property_entry(term: URIRef) -> Markup:
         characteristics = [
@@ -129,7 +129,7 @@ def ontology_page(ctx: SiteContext) -> Page:
             ),
             ("Characteristics", ", ".join(characteristics)),
         ]
-        return _entry(ctx, term, rows, sum(1 for _ in corpus_graph.triples((None, term, None))))
+        return _entry(ctx, term, rows, triples.predicate_counts.get(term, 0))
 
     def individual_entry(term: URIRef) -> Markup:
         kinds = [t for t in sorted(graph.objects(term, RDF.type), key=str) if t != OWL.NamedIndividual]
@@ -137,7 +137,7 @@ def ontology_page(ctx: SiteContext) -> Page:
             ("Member of", join([_ref(ctx, c) for c in kinds], ", ")),
             ("Notation", str(graph.value(term, SKOS.notation) or "")),
         ]
-        return _entry(ctx, term, rows, sum(1 for _ in corpus_graph.triples((None, None, term))))
+        return _entry(ctx, term, rows, sum(len(group) for group in triples.referrers(term).values()))
 
     licence = graph.value(header, DCTERMS.license)
     body = [

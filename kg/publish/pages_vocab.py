@@ -18,7 +18,7 @@ from kg.publish.site import SiteContext
 
 
 def bilingual(ctx: SiteContext, subject: URIRef, predicate: URIRef) -> tuple[Literal | None, Literal | None]:
-    values = [v for v in ctx.corpus.graph.objects(subject, predicate) if isinstance(v, Literal)]
+    values = [v for v in ctx.corpus.values(subject, predicate) if isinstance(v, Literal)]
     zh = pick([v for v in values if (v.language or "").lower().startswith("zh")], ("zh",))
     en = pick([v for v in values if (v.language or "").lower().startswith("en")], ("en",))
     return zh, en
@@ -221,7 +221,8 @@ def scheme_page(ctx: SiteContext, file: str, scheme: URIRef) -> Page:
 def generic_page(ctx: SiteContext, file: str, resource: URIRef) -> Page:
     """Any other resource (the build activity): its label, the resources pointing at it, and its statements."""
     corpus = ctx.corpus
-    pointing = sorted({s for s, _ in corpus.graph.subject_predicates(resource) if isinstance(s, URIRef)}, key=str)
+    referrers = corpus.triples.referrers(resource).values()
+    pointing = sorted({s for group in referrers for s in group if isinstance(s, URIRef)}, key=str)
     owners = sorted({ctx.descriptions.owner.get(s, s) for s in pointing}, key=str)
     body = [
         facts(

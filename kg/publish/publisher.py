@@ -133,12 +133,12 @@ def publish(
         site.write("robots.txt", files.robots(base_url))
 
     return PublishReport(
-        out_dir, base_url, len(descriptions.resources), len(pages), site.files + 1, site.bytes, len(corpus.graph)
+        out_dir, base_url, len(descriptions.resources), len(pages), site.files + 1, site.bytes, len(corpus.triples)
     )
 
 
 def _renderer(corpus: Corpus, resource: URIRef) -> Renderer:
-    types = set(corpus.graph.objects(resource, RDF.type))
+    types = set(corpus.values(resource, RDF.type))
     for cls, renderer in RENDERERS:
         if cls in types:
             return renderer

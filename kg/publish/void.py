@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, XSD
+from rdflib.term import Node
 
 from kg import __version__
 from kg.namespaces import DCAT, KG, ONTOLOGY_IRI, PREFIXES, VOID
@@ -28,13 +29,13 @@ class Dump:
 
 
 def counts(corpus: Corpus) -> dict[str, int]:
-    graph = corpus.graph
+    triples = corpus.triples
     return {
-        "triples": len(graph),
-        "subjects": len(set(graph.subjects())),
-        "objects": len(set(graph.objects())),
-        "properties": len(set(graph.predicates())),
-        "classes": len(set(graph.objects(None, RDF.type))),
+        "triples": len(triples),
+        "subjects": len(triples.by_subject),
+        "objects": triples.distinct_objects(),
+        "properties": len(triples.predicate_counts),
+        "classes": len(_classes(corpus)),
         "plans": len(corpus.plans),
         "governments": len(corpus.instances(KG.Government)),
         "initiatives": len(corpus.instances(KG.Initiative)),
@@ -111,22 +112,16 @@ def describe(corpus: Corpus, base_url: str, dumps: list[Dump], examples: list[UR
     add((dataset, VOID.distinctObjects, Literal(numbers["objects"], datatype=XSD.integer)))
     add((dataset, VOID.entities, Literal(numbers["subjects"], datatype=XSD.integer)))
 
-    for cls in sorted(set(corpus.graph.objects(None, RDF.type)), key=str):
+    for cls in sorted(_classes(corpus), key=str):
         part = URIRef(here + "class/" + _local(str(cls)))
         add((dataset, VOID.classPartition, part))
         add((part, VOID["class"], cls))
-        add((part, VOID.entities, Literal(len(set(corpus.graph.subjects(RDF.type, cls))), datatype=XSD.integer)))
-    for predicate in sorted(set(corpus.graph.predicates()), key=str):
+        add((part, VOID.entities, Literal(len(corpus.triples.subjects(RDF.type, cls)), datatype=XSD.integer)))
+    for predicate, count in sorted(corpus.triples.predicate_counts.items(), key=lambda item: str(item[0])):
         part = URIRef(here + "property/" + _local(str(predicate)))
         add((dataset, VOID.propertyPartition, part))
         add((part, VOID.property, predicate))
-        add(
-            (
-                part,
-                VOID.triples,
-                Literal(sum(1 for _ in corpus.graph.triples((None, predicate, None))), datatype=XSD.integer),
-            )
-        )
+        add((part, VOID.triples, Literal(count, datatype=XSD.integer)))
 
     for dump in dumps:
         url = URIRef(base_url + dump.file)
@@ -161,6 +156,11 @@ def describe(corpus: Corpus, base_url: str, dumps: list[Dump], examples: list[UR
     add((service, DCAT.servesDataset, dataset))
     add((service, DCTERMS.title, Literal("Read-only SPARQL 1.1 endpoint (kg serve)", lang="en")))
     return graph
+
+
+def _classes(corpus: Corpus) -> set[Node]:
+    """Every object of rdf:type."""
+    return {cls for cls, pointing in corpus.triples.by_object.items() if RDF.type in pointing}
 
 
 def _local(iri: str) -> str:
