@@ -62,6 +62,7 @@ class KG(DefinedNamespace):
     fullName: URIRef
     # initiative and section
     partOf: URIRef
+    inPlan: URIRef
     number: URIRef
     position: URIRef
     inSection: URIRef

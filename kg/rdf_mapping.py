@@ -118,6 +118,13 @@ class DocumentMapper:
         self.lang = _LANG[record.normalised.script]
 
     def map(self) -> URIRef:
+        self.map_own()
+        self.map_shared()
+        return self.plan
+
+    def map_own(self) -> None:
+        """The document's own graph. It depends on this document alone (not on linking), so it can be mapped and
+        serialised in a worker process and cached with the document."""
         self._source_document()
         self._plan()
         self._government()
@@ -125,7 +132,23 @@ class DocumentMapper:
         initiatives = self._initiatives(sections)
         self._references(initiatives)
         self._targets(initiatives)
-        return self.plan
+
+    def map_shared(self) -> None:
+        """What the document adds to the shared graphs: its government's divisions and department, and the
+        policies it cites (their canonical labels come from linking across the corpus)."""
+        resolution = self.record.government
+        for division in resolution.chain:
+            self._division(division)
+        adcode = resolution.division.adcode if resolution.division else None
+        if adcode and resolution.body:
+            body = self.iris.body(adcode, normalise_text(resolution.body))
+            self.governments.add(body, RDF.type, ORG.Organization)
+            # one label however each document prints it (長沙市教育局, 长沙市教育局): the printed form stays on
+            # the plan's evidence node
+            self.governments.add(body, RDFS.label, text(normalise_text(resolution.body), "zh-Hans"))
+            self.governments.add(body, ORG.subOrganizationOf, self.iris.government(adcode))
+        for reference in self.record.references:
+            self._policy(reference)
 
     # --- helpers -------------------------------------------------------------------------------------------
 
@@ -187,26 +210,19 @@ class DocumentMapper:
     def _government(self) -> None:
         resolution = self.record.government
         self.add(self.plan, KG.governmentInferred, typed("true" if resolution.inferred else "false", XSD.boolean))
-        for division in resolution.chain:
-            self._division(division)
         adcode = resolution.division.adcode if resolution.division else None
         if adcode:
             self.add(self.plan, KG.issuedBy, self.iris.government(adcode))
         if resolution.body:
-            # A department is shared by every plan of its government; without an adcode nothing says two
-            # 教育局 are one, so the node stays the plan's own.
+            # A department is shared by every plan of its government (`map_shared`); without an adcode nothing
+            # says two 教育局 are one, so the node stays the plan's own.
             if adcode:
                 body = self.iris.body(adcode, normalise_text(resolution.body))
             else:
                 body = Iris.child(self.plan, "issuing-body")
+                self.add(body, RDF.type, ORG.Organization)
+                self.add(body, RDFS.label, text(normalise_text(resolution.body), "zh-Hans"))
             self.add(self.plan, KG.issuingBody, body)
-            shared = self.governments if adcode else self.graph
-            shared.add(body, RDF.type, ORG.Organization)
-            # one label however each document prints it (長沙市教育局, 长沙市教育局): the printed form stays on
-            # the plan's evidence node
-            shared.add(body, RDFS.label, text(normalise_text(resolution.body), "zh-Hans"))
-            if adcode:
-                shared.add(body, ORG.subOrganizationOf, self.iris.government(adcode))
             if resolution.body_span:
                 # The span belongs to this plan's text, so it hangs off a plan-scoped evidence node.
                 self._evidence(Iris.child(self.plan, "evidence", "issuing-body"), "issuing-body", resolution.body_span)
@@ -273,12 +289,12 @@ class DocumentMapper:
             self.add(holder, KG.hasPolicyReference, node)
             self.add(node, RDF.type, KG.PolicyReference)
             self.add(node, KG.cites, self.iris.policy(reference.key))
+            self.add(node, KG.inPlan, self.plan)
             self.add(node, KG.relation, RELATIONS[reference.relation])
             self.add(node, KG.surfaceForm, text(reference.surface.quote(self.text)))
             self.add(node, KG.sentence, text(sentence_span(self.text, reference.surface).quote(self.text)))
             self.add(node, KG.tier, text(reference.tier.value))
             self.span(node, reference.surface)
-            self._policy(reference)
 
     def _targets(self, initiatives: dict[int, URIRef]) -> None:
         counts: dict[int, int] = {}
@@ -288,6 +304,7 @@ class DocumentMapper:
             node = Iris.child(holder, "target", counts[target.initiative])
             self.add(holder, KG.hasTarget, node)
             self.add(node, RDF.type, KG.Target)
+            self.add(node, KG.inPlan, self.plan)
             if target.indicator:
                 self.add(node, KG.indicator, self.printed(target.indicator))
             if target.measures:

@@ -173,6 +173,7 @@ def valid_graph(prefix: str = "") -> Graph:
 
     statement = "到2020年学前三年毛入园率达到95%以上"
     g.add((TARGET, RDF.type, KG.Target))
+    g.add((TARGET, KG.inPlan, PLAN))
     g.add((TARGET, KG.indicator, zh("学前三年毛入园率")))
     g.add((TARGET, KG.measures, BASE["indicator/preschool-gross-enrolment"]))
     g.add((TARGET, KG.comparator, KG.AtLeast))
@@ -184,6 +185,7 @@ def valid_graph(prefix: str = "") -> Graph:
     add_span(g, TARGET, text, statement)
 
     g.add((REFERENCE, RDF.type, KG.PolicyReference))
+    g.add((REFERENCE, KG.inPlan, PLAN))
     g.add((REFERENCE, KG.cites, POLICY))
     g.add((REFERENCE, KG.relation, KG.Implements))
     g.add((REFERENCE, KG.surfaceForm, Literal("《民促法》")))
@@ -436,6 +438,13 @@ MUTATIONS: list[Case] = [
     ),
     # target
     case("target-no-value", drop(TARGET, KG.value), V("TargetShape-value")),
+    case("target-no-plan", drop(TARGET, KG.inPlan), V("TargetShape-inPlan")),
+    case(
+        "target-in-another-plan",
+        put(TARGET, KG.inPlan, OTHER_PLAN),  # not a plan of this graph either
+        V("TargetShape-inPlan"),
+        V("TargetShape-samePlan"),
+    ),
     case("target-value-string", put(TARGET, KG.value, Literal("95")), V("TargetShape-value")),
     case("target-value-double", put(TARGET, KG.value, Literal(95.0)), V("TargetShape-value")),
     case(
@@ -499,6 +508,13 @@ MUTATIONS: list[Case] = [
     ),
     # policy reference
     case("reference-no-cites", drop(REFERENCE, KG.cites), V("PolicyReferenceShape-cites")),
+    case("reference-no-plan", drop(REFERENCE, KG.inPlan), V("PolicyReferenceShape-inPlan")),
+    case(
+        "reference-in-another-plan",
+        put(REFERENCE, KG.inPlan, OTHER_PLAN),  # not a plan of this graph either
+        V("PolicyReferenceShape-inPlan"),
+        V("PolicyReferenceShape-samePlan"),
+    ),
     case("reference-cites-plan", put(REFERENCE, KG.cites, PLAN), V("PolicyReferenceShape-cites")),
     case("reference-relation-bad", put(REFERENCE, KG.relation, KG.AtLeast), V("PolicyReferenceShape-relation")),
     case("reference-no-relation", drop(REFERENCE, KG.relation), V("PolicyReferenceShape-relation")),
@@ -526,6 +542,7 @@ MUTATIONS: list[Case] = [
             add(URIRef(f"{OTHER_PLAN}/initiative/1"), KG.hasPolicyReference, REFERENCE),
         ),
         V("PolicyReferenceShape-onePlan"),
+        V("PolicyReferenceShape-samePlan"),
     ),
     # policy
     case("policy-no-label", drop(POLICY, RDFS.label), V("PolicyShape-label")),
