@@ -210,6 +210,17 @@ def test_relative_hrefs():
     assert href("id/plan/x.html", "id/plan/x.html") == "x.html"
 
 
+def test_relative_hrefs_agree_with_relpath():
+    """href computes on segments what posixpath.relpath computes with the working folder: the same answer."""
+    import itertools
+    import posixpath
+
+    files = ["index.html", "id/plan.html", "id/plan/x.html", "id/plan/x/initiative/3.html", "vocab/topics/a.html"]
+    folders = ["id", "id/plan", "vocab"]
+    for source, target in itertools.product(files, files + folders):
+        assert href(source, target) == posixpath.relpath(target, posixpath.dirname(source) or "."), (source, target)
+
+
 # ---- the pages -----------------------------------------------------------------------------------------------------
 
 PLAN = "id/plan/003_68d8026e029efe2e"

@@ -3,29 +3,29 @@
 from __future__ import annotations
 
 import gzip
-import io
+import shutil
 from importlib import resources
 from pathlib import Path
+from typing import BinaryIO
 from xml.sax.saxutils import escape
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org)
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-def gzipped(data: bytes) -> bytes:
-    """gzip with no file name and mtime 0: the same bytes in, the same bytes out."""
-    buffer = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, compresslevel=9, mtime=0) as out:
-        out.write(data)
-    return buffer.getvalue()
+# site file → the build's file it gzips: the N-Quads (one named graph per document) and the Turtle (the union)
+DUMPS = {"dumps/graph.nq.gz": "graph.nq", "dumps/graph.ttl.gz": "graph.ttl"}
+CHUNK = 1 << 20
 
 
-def dumps(built_dir: Path) -> dict[str, bytes]:
-    """The build's N-Quads (one named graph per document) and Turtle (the union), gzipped."""
-    return {
-        "dumps/graph.nq.gz": gzipped((built_dir / "graph.nq").read_bytes()),
-        "dumps/graph.ttl.gz": gzipped((built_dir / "graph.ttl").read_bytes()),
-    }
+def gzip_into(source: Path, target: BinaryIO) -> None:
+    """gzip with no file name and mtime 0 (the same bytes in, the same bytes out), streamed a chunk at a time: the
+    build's N-Quads grow with the corpus (hundreds of MB at a few thousand documents) and are never held whole."""
+    with (
+        source.open("rb") as data,
+        gzip.GzipFile(filename="", mode="wb", fileobj=target, compresslevel=9, mtime=0) as out,
+    ):
+        shutil.copyfileobj(data, out, CHUNK)
 
 
 def sitemaps(base_url: str, pages: list[str]) -> dict[str, bytes]:

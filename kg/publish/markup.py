@@ -44,11 +44,11 @@ def join(parts: Iterable[object], separator: object = "") -> Markup:
 
 def el(tag: str, attrs: Attrs | None = None, *children: object) -> Markup:
     """`<tag attrs>children</tag>`; attributes with value None or False are left out, True writes the bare name."""
-    if not _NAME.fullmatch(tag):
+    if tag not in _CHECKED and not _checked(tag):
         raise ValueError(f"bad tag name {tag!r}")
     parts = [f"<{tag}"]
     for name, value in (attrs or {}).items():
-        if not _NAME.fullmatch(name):
+        if name not in _CHECKED and not _checked(name):
             raise ValueError(f"bad attribute name {name!r}")
         if value is None or value is False:
             continue
@@ -64,6 +64,17 @@ def el(tag: str, attrs: Attrs | None = None, *children: object) -> Markup:
     parts.extend(escape(child) for child in _flatten(children))
     parts.append(f"</{tag}>")
     return Markup("".join(parts))
+
+
+_CHECKED: set[str] = set()  # tag and attribute names already matched against _NAME (a site makes millions of tags)
+
+
+def _checked(name: str) -> bool:
+    """Whether `name` is a well-formed tag or attribute name; remembered when it is."""
+    if _NAME.fullmatch(name):
+        _CHECKED.add(name)
+        return True
+    return False
 
 
 def _flatten(items: Iterable[object]) -> Iterable[object]:

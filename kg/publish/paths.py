@@ -12,7 +12,6 @@ Paths here are POSIX strings relative to the site root, never starting with `/`.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass
 
@@ -76,7 +75,18 @@ class SitePaths:
 
 
 def href(from_file: str, to_file: str) -> str:
-    """A relative link from one site file to another (`to_file` may carry a `#fragment`)."""
+    """A relative link from one site file to another (`to_file` may carry a `#fragment`).
+
+    The same as `posixpath.relpath(target, dirname(from_file))`, computed on the segments alone: site paths are
+    already clean and relative, and `relpath` asks the operating system for the working folder on every call (a
+    site makes millions of links)."""
     target, hash_, fragment = to_file.partition("#")
-    relative = posixpath.relpath(target, posixpath.dirname(from_file) or ".")
+    folder = from_file.split("/")[:-1]
+    parts = target.split("/")
+    common = 0
+    for mine, theirs in zip(folder, parts, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    relative = "/".join([".."] * (len(folder) - common) + parts[common:]) or "."
     return relative + (f"#{fragment}" if hash_ else "")

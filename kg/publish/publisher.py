@@ -120,10 +120,11 @@ def publish(
         site.write("ontology.jsonld", ontology_json_ld(ctx.ontology))
         page(queries_page(list_saved(), paths=site_paths))
 
-        dumps = files.dumps(built_dir)
-        for name, data in dumps.items():
-            site.write(name, data)
-        void = describe(corpus, base_url, [Dump(n, len(d)) for n, d in dumps.items()], _examples(ctx), license)
+        dumps = [
+            Dump(name, site.write_with(name, lambda out, source=built_dir / source: files.gzip_into(source, out)))
+            for name, source in files.DUMPS.items()
+        ]
+        void = describe(corpus, base_url, dumps, _examples(ctx), license)
         site.write("void.ttl", turtle(void))
         site.write("void.jsonld", json_ld(void, json_context))
         site.write("style.css", files.stylesheet())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
@@ -94,7 +94,7 @@ class SiteContext:
         return shown
 
 
-@cache
+@lru_cache(maxsize=1 << 14)  # a text shows on a few pages (plan, initiative, policy): recent ones are enough
 def simplified_form(text: str) -> str | None:
     """The simplified form of `text` when it differs from the printed one, else None."""
     if not _CJK.search(text):

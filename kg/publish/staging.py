@@ -11,8 +11,10 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 from kg.errors import KgError, UsageError
 
@@ -55,14 +57,22 @@ class StagedSite:
         return self
 
     def write(self, path: str, data: bytes) -> None:
+        self.write_with(path, lambda out: out.write(data))
+
+    def write_with(self, path: str, fill: Callable[[BinaryIO], object]) -> int:
+        """Write the file `path` by handing its open binary stream to `fill` (for files too large to hold in
+        memory); its size in bytes."""
         target = self.staging.joinpath(*path.split("/"))
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            with target.open("wb") as out:
+                fill(out)
+            size = target.stat().st_size
         except OSError as err:
             raise KgError(f"{target}: cannot write: {err.strerror or err}") from err
         self.files += 1
-        self.bytes += len(data)
+        self.bytes += size
+        return size
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
