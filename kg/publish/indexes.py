@@ -161,11 +161,16 @@ def policies_page(ctx: SiteContext) -> Page:
 # ---- indicators and topics -----------------------------------------------------------------------------------------
 
 
+def _scheme_usage(ctx: SiteContext, scheme: URIRef, predicate: URIRef) -> tuple[list[URIRef], Counter]:
+    """The top concepts of `scheme`, and for every concept how many facts point at it with `predicate`."""
+    tops = [c for c in ctx.corpus.values(scheme, SKOS.hasTopConcept) if isinstance(c, URIRef)]
+    return sorted(tops, key=str), Counter(o for _, o in ctx.corpus.triples.pairs(predicate))
+
+
 def indicators_page(ctx: SiteContext) -> Page:
     file = "indicators.html"
     corpus = ctx.corpus
-    tops = sorted((c for c in corpus.values(INDICATORS, SKOS.hasTopConcept) if isinstance(c, URIRef)), key=str)
-    used = Counter(o for _, o in corpus.triples.pairs(KG.measures))
+    tops, used = _scheme_usage(ctx, INDICATORS, KG.measures)
     body: list[object] = [
         el(
             "p",
@@ -215,8 +220,7 @@ def indicators_page(ctx: SiteContext) -> Page:
 def topics_page(ctx: SiteContext) -> Page:
     file = "topics.html"
     corpus = ctx.corpus
-    topics = sorted((c for c in corpus.values(TOPICS, SKOS.hasTopConcept) if isinstance(c, URIRef)), key=str)
-    tagged = Counter(o for _, o in corpus.triples.pairs(DCTERMS.subject))
+    topics, tagged = _scheme_usage(ctx, TOPICS, DCTERMS.subject)
     rows = []
     for topic in sorted(topics, key=lambda t: (-tagged.get(t, 0), str(t))):
         zh, en = bilingual(ctx, topic, SKOS.prefLabel)

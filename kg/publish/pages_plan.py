@@ -20,7 +20,7 @@ from kg.publish.blocks import (
 )
 from kg.publish.highlight import Mark, highlight
 from kg.publish.layout import Page
-from kg.publish.markup import el, join
+from kg.publish.markup import Markup, el, join
 from kg.publish.site import SiteContext, anchor, simplified_line
 
 
@@ -202,7 +202,7 @@ def initiative_page(ctx: SiteContext, file: str, initiative: URIRef) -> Page:
     )
 
 
-def _targets_table(ctx: SiteContext, file: str, targets: list[URIRef]):
+def _targets_table(ctx: SiteContext, file: str, targets: list[URIRef]) -> Markup:
     corpus = ctx.corpus
     header = el("tr", {}, [el("th", {}, h) for h in ("target", "indicator (as printed)", "measures", "statement")])
     rows = [

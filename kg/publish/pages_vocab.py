@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from kg.namespaces import KG
 from kg.publish import charts
@@ -231,10 +231,7 @@ def generic_page(ctx: SiteContext, file: str, resource: URIRef) -> Page:
                 (
                     "Type",
                     join(
-                        [
-                            ctx.term(file, t)
-                            for t in corpus.values(resource, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"))
-                        ],
+                        [ctx.term(file, t) for t in corpus.values(resource, RDF.type)],
                         ", ",
                     ),
                 ),

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, XSD
 from rdflib.term import Node
 
 from kg import __version__
-from kg.namespaces import DCAT, KG, ONTOLOGY_IRI, PREFIXES, VOID
+from kg.namespaces import DCAT, KG, ONTOLOGY_IRI, PREFIXES, PROV, VOID
 from kg.publish.corpus import Corpus
 from kg.publish.paths import VOCAB_IRI
 
 MEDIA_TYPES = {".nq.gz": "application/n-quads", ".ttl.gz": "text/turtle"}
+FORMATS = Namespace("http://www.w3.org/ns/formats/")  # W3C's IRIs for RDF syntaxes (VoID features)
 GZIP = URIRef("http://www.iana.org/assignments/media-types/application/gzip")
 
 
@@ -88,9 +89,8 @@ def describe(corpus: Corpus, base_url: str, dumps: list[Dump], examples: list[UR
     add((dataset, VOID.uriSpace, Literal(corpus.base)))
     add((dataset, VOID.rootResource, URIRef(base_url + "index.html")))
     add((dataset, VOID.sparqlEndpoint, URIRef(base_url + "sparql")))
-    add((dataset, VOID.feature, URIRef("http://www.w3.org/ns/formats/N-Quads")))
-    add((dataset, VOID.feature, URIRef("http://www.w3.org/ns/formats/Turtle")))
-    add((dataset, VOID.feature, URIRef("http://www.w3.org/ns/formats/JSON-LD")))
+    for syntax in ("N-Quads", "Turtle", "JSON-LD"):
+        add((dataset, VOID.feature, FORMATS[syntax]))
     for vocabulary in (
         ONTOLOGY_IRI,
         VOCAB_IRI + "indicators",
@@ -104,7 +104,7 @@ def describe(corpus: Corpus, base_url: str, dumps: list[Dump], examples: list[UR
         add((dataset, VOID.exampleResource, example))
     builds = corpus.instances(KG.BuildActivity)
     for build in builds:
-        add((dataset, URIRef("http://www.w3.org/ns/prov#wasGeneratedBy"), build))
+        add((dataset, PROV.wasGeneratedBy, build))
 
     for key in ("triples", "classes", "properties"):
         add((dataset, VOID[key], Literal(numbers[key], datatype=XSD.integer)))
