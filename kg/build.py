@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import Dataset
 
-from kg.cache import ExtractionCache
+from kg.cache import CachedDocument, ExtractionCache
 from kg.dates import find_dates
 from kg.errors import InputError, KgError
 from kg.government import resolve_government
@@ -24,17 +27,17 @@ from kg.iris import Iris
 from kg.linking import link_policies
 from kg.namespaces import DEFAULT_BASE
 from kg.normalise import normalise
-from kg.rdf_mapping import add_build, add_vocabularies, map_document
+from kg.rdf_mapping import add_build, add_vocabularies, build_key, map_document, map_own_graph, map_shared
 from kg.read import DEFAULT_MAX_BYTES, TEXT_SUFFIXES, read_document
 from kg.records import DocumentRecord, SourceDocument
 from kg.references import extract_references
-from kg.stats import DocumentStats, StatsCollector
-from kg.store import load_store
+from kg.stats import DocumentStats, GraphSummary, StatsCollector
+from kg.store import STORE_MANIFEST, StoreSync, load_store
 from kg.structure import segment
 from kg.targets import extract_targets
 from kg.topics import assign_topics
 from kg.validate import ValidationResult, validate, write_report
-from kg.write import OUTPUT_FILES, DatasetWriter, write_atomically
+from kg.write import OUTPUT_FILES, DatasetWriter, graph_pieces, pack_pieces, unpack_pieces, write_atomically
 
 # Below this many documents per worker, forking costs more than it saves.
 PARALLEL_MIN_DOCUMENTS = 8
@@ -105,13 +108,25 @@ def extract(source: SourceDocument) -> DocumentRecord:
 
 
 def extract_all(
+    files: list[Path], options: BuildOptions, progress: ProgressHook | None = None
+) -> tuple[list[DocumentRecord], list[InputError]]:
+    """Read and extract every file (no cache, nothing mapped): the records, and the files that could not be read."""
+    return _run_all(files, options, extract, progress, None)
+
+
+_T = TypeVar("_T", DocumentRecord, CachedDocument)
+
+
+def _run_all(
     files: list[Path],
     options: BuildOptions,
-    progress: ProgressHook | None = None,
-    cache: ExtractionCache | None = None,
-) -> tuple[list[DocumentRecord], list[InputError]]:
-    """Read every file, then extract what the cache does not hold, in worker processes when there is enough."""
-    outcomes: list[SourceDocument | DocumentRecord | InputError] = []
+    work: Callable[[SourceDocument], _T],
+    progress: ProgressHook | None,
+    cache: ExtractionCache | None,
+) -> tuple[list[_T], list[InputError]]:
+    """Read every file, then run `work` on what the cache does not hold, in worker processes when there is
+    enough. Results in input order."""
+    outcomes: list[SourceDocument | _T | InputError] = []
     seen: dict[str, Path] = {}
     for path in files:
         try:
@@ -121,18 +136,34 @@ def extract_all(
         except InputError as err:
             outcomes.append(err)
     pending = [outcome for outcome in outcomes if isinstance(outcome, SourceDocument)]
-    extracted = iter(_extract_many(pending, options.jobs))
-    records: list[DocumentRecord] = []
+    done = iter(_run_many(work, pending, options.jobs))
+    results: list[_T] = []
     errors: list[InputError] = []
     for n, (path, outcome) in enumerate(zip(files, outcomes, strict=True), start=1):
         if isinstance(outcome, SourceDocument):
-            outcome = next(extracted)
-            if cache:
-                cache.put(outcome)
-        (errors if isinstance(outcome, InputError) else records).append(outcome)
+            outcome = next(done)
+        (errors if isinstance(outcome, InputError) else results).append(outcome)
         if progress:
-            progress(n, len(files), str(path), outcome)
-    return records, errors
+            progress(n, len(files), str(path), outcome.record if isinstance(outcome, CachedDocument) else outcome)
+    return results, errors
+
+
+@dataclass(frozen=True)
+class _ExtractAndSerialise:
+    """A worker's whole job for one document: extract, map its own graph, serialise it for every output file,
+    and keep all of it in the cache. Only what the shared graphs need comes back (the record and a summary);
+    the parent concatenates the pieces from disk."""
+
+    cache_folder: Path
+    base: str
+
+    def __call__(self, source: SourceDocument) -> CachedDocument:
+        record = extract(source)
+        iris = Iris(self.base)
+        triples = map_own_graph(iris, record, iris.build(build_key()))
+        summary = GraphSummary.of(str(iris.plan(source.doc_id)), triples)
+        pieces = pack_pieces(graph_pieces(str(iris.graph(source.doc_id)), triples))
+        return ExtractionCache(self.cache_folder, self.base).put(record, summary, pieces)
 
 
 def _read(path: Path, options: BuildOptions, seen: dict[str, Path]) -> SourceDocument:
@@ -148,17 +179,17 @@ def _read(path: Path, options: BuildOptions, seen: dict[str, Path]) -> SourceDoc
     return source
 
 
-def _extract_many(sources: list[SourceDocument], jobs: int | None) -> Iterator[DocumentRecord]:
-    """Records in input order. Worker processes are forked once the models are loaded here, so each starts warm;
-    a handful of documents is not worth the fork."""
+def _run_many(work: Callable[[SourceDocument], _T], sources: list[SourceDocument], jobs: int | None) -> Iterator[_T]:
+    """`work` on each source, results in input order. Worker processes are forked once the models are loaded here,
+    so each starts warm; a handful of documents is not worth the fork."""
     workers = min(jobs or os.cpu_count() or 1, len(sources) // PARALLEL_MIN_DOCUMENTS)
     if workers < 2 or multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
-        yield from map(extract, sources)
+        yield from map(work, sources)
         return
     first, rest = sources[0], sources[1:]
-    yield extract(first)  # loads jieba, spaCy, the gazetteer and the catalogue before forking
+    yield work(first)  # loads jieba, spaCy, the gazetteer and the catalogue before forking
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap(extract, rest, chunksize=4)
+        yield from pool.imap(work, rest, chunksize=4)
 
 
 def mapped_graphs(records: list[DocumentRecord], base: str) -> Iterator[tuple[str | None, str, list[ox.Triple]]]:
@@ -186,10 +217,21 @@ def to_graphs(records: list[DocumentRecord], base: str = DEFAULT_BASE) -> GraphS
     return graphs
 
 
-def write_dataset(writer: DatasetWriter, records: list[DocumentRecord], base: str, stats: StatsCollector) -> None:
-    for doc_id, name, triples in mapped_graphs(records, base):
+def write_dataset(writer: DatasetWriter, documents: list[CachedDocument], base: str, stats: StatsCollector) -> None:
+    """Every document's cached pieces in graph IRI order, then the shared graphs, mapped here from the linked
+    records (only they depend on the whole corpus)."""
+    iris = Iris(base)
+    shared = GraphSet()
+    build = add_build(shared, iris, [document.record.source for document in documents])
+    add_vocabularies(shared, iris)
+    for record in link_policies([document.record for document in documents]):
+        map_shared(shared, iris, record, build)
+    for document in sorted(documents, key=lambda d: str(iris.graph(d.record.source.doc_id))):
+        writer.write_pieces(str(iris.graph(document.record.source.doc_id)), unpack_pieces(document.pieces.read_bytes()))
+        stats.add_document(document.record.source.doc_id, document.summary)
+    for name, triples in shared.finalised():
         writer.write_graph(name, triples)
-        stats.add_graph(name, triples, doc_id)
+        stats.add_graph(name, triples)
 
 
 def to_dataset(records: list[DocumentRecord], base: str = DEFAULT_BASE) -> Dataset:
@@ -200,38 +242,58 @@ def to_dataset(records: list[DocumentRecord], base: str = DEFAULT_BASE) -> Datas
 def build(paths: Iterable[Path], options: BuildOptions, progress: ProgressHook | None = None) -> BuildReport:
     """Build, validate and write the graph. Per-file input errors are reported, not raised."""
     files, missing = discover(paths)
-    cache = ExtractionCache(options.out_dir / "cache") if options.use_cache else None
-    records, errors = extract_all(files, options, progress, cache)
-    report = BuildReport(errors=missing + errors)
-    if cache is not None:
+    with ExitStack() as scope:
+        if options.use_cache:
+            folder = options.out_dir / "cache"
+        else:  # the pieces still go through files, just not kept
+            options.out_dir.mkdir(parents=True, exist_ok=True)
+            folder = Path(scope.enter_context(tempfile.TemporaryDirectory(prefix=".pieces-", dir=options.out_dir)))
+        cache = ExtractionCache(folder, options.base)
+        documents, errors = _run_all(files, options, _ExtractAndSerialise(folder, options.base), progress, cache)
+        report = BuildReport(errors=missing + errors)
         cache.prune()
         report.extracted, report.reused = cache.misses, cache.hits
-    else:
-        report.extracted = len(records)
-    if not records:
-        raise KgError(
-            "no document could be built"
-            + (f" ({len(report.errors)} input errors)" if report.errors else " (no input files)")
-        )
+        if not documents:
+            raise KgError(
+                "no document could be built"
+                + (f" ({len(report.errors)} input errors)" if report.errors else " (no input files)")
+            )
+        _write_outputs(documents, options, report)
+    return report
+
+
+def _write_outputs(documents: list[CachedDocument], options: BuildOptions, report: BuildReport) -> None:
     stats = StatsCollector(options.base)
+    # An earlier build's store is updated in place, graph by graph, once the files are in place; without one (or
+    # without the manifest of what it holds) a fresh store is loaded beside the files and moved with them.
+    sync = (
+        StoreSync(options.out_dir / "store", options.out_dir / "cache" / STORE_MANIFEST)
+        if options.write_store
+        else None
+    )
+    in_place = sync is not None and sync.previous is not None
 
     def write_graphs(folder: Path) -> None:
-        writer, files = DatasetWriter.open(folder)
+        observe = (lambda graph, pieces: sync.see(graph, pieces["graph.nq"], pieces["graph.nt"])) if sync else None
+        writer, files = DatasetWriter.open(folder, observe)
         with files:
-            write_dataset(writer, records, options.base, stats)
+            write_dataset(writer, documents, options.base, stats)
             writer.finish()
         if options.run_validation:
             report.validation = validate(parse_nquads((folder / "graph.nq").read_bytes()))
-        if options.write_store:
+        if options.write_store and not in_place:
             load_store(folder / "store", folder / "graph.nq")
 
     writers: dict[str | tuple[str, ...], Callable[[Path], None]] = {OUTPUT_FILES: write_graphs}
-    if options.write_store:
+    if options.write_store and not in_place:
         writers[("store",)] = lambda folder: None  # written beside the graph files, moved with them
     if options.run_validation:
         writers["validation.ttl"] = lambda path: write_report(report.validation, path)
     write_atomically(options.out_dir, writers)
-    report.files = [options.out_dir / name for key in writers for name in (key if isinstance(key, tuple) else (key,))]
-    result = stats.result([record.source.doc_id for record in records])
+    if sync is not None:
+        sync.apply() if in_place else sync.record()
+    report.files = [options.out_dir / name for name in OUTPUT_FILES]
+    report.files += [options.out_dir / "store"] if options.write_store else []
+    report.files += [options.out_dir / "validation.ttl"] if options.run_validation else []
+    result = stats.result([document.record.source.doc_id for document in documents])
     report.triples, report.classes, report.documents = result.triples, result.classes, result.documents
-    return report

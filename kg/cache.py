@@ -1,10 +1,12 @@
-"""Per-document extraction cache: a rebuild re-extracts only the documents whose bytes or whose extractor
-changed, and the outputs equal a clean build's (mapping, linking and serialising always run on all records).
+"""Per-document cache: a rebuild re-extracts, re-maps and re-serialises only the documents whose bytes or whose
+extractor changed, and the outputs equal a clean build's (linking and the shared graphs always run on all
+records; the files are always concatenated anew).
 
-An entry is keyed by the document's name, the SHA-256 of its bytes, the extractor version and a fingerprint of
-the extractor's own code and data files (so an edited rule can never serve a stale record), and holds the
-pickled `DocumentRecord`. Entries are written to a temporary name and renamed, so a crash never leaves a torn
-entry; entries no document used in a build are removed after it.
+An entry is keyed by the document's name, the SHA-256 of its bytes, the extractor version, a fingerprint of the
+extractor's own code and data files (so an edited rule can never serve a stale record) and the base IRI. It is
+two files: `<key>.pickle`, the `DocumentRecord` and the `GraphSummary` of its graph, and `<key>.pieces`, the
+graph serialised for every output file (`kg/write.py`). Each is written to a temporary name and renamed, the
+pieces first, so a crash never leaves a torn entry; entries no document used in a build are removed after it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -20,6 +23,7 @@ from pathlib import Path
 from kg import EXTRACTOR_VERSION
 from kg.iris import digest
 from kg.records import DocumentRecord, SourceDocument
+from kg.stats import GraphSummary
 
 
 @cache
@@ -45,47 +49,64 @@ def code_fingerprint() -> str:
     return hasher.hexdigest()[:12]
 
 
+@dataclass(frozen=True)
+class CachedDocument:
+    record: DocumentRecord
+    summary: GraphSummary
+    pieces: Path  # the graph's serialised pieces (`kg.write.unpack_pieces`)
+
+
 class ExtractionCache:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, base: str) -> None:
         self.folder = folder
+        self.base_key = digest(base, 8)
         self.used: set[str] = set()
         self.hits = 0
         self.misses = 0
 
-    def _key(self, source: SourceDocument) -> str:
-        return f"{source.sha256[:24]}-{digest(source.name, 12)}-v{EXTRACTOR_VERSION}-{code_fingerprint()}"
+    def key(self, source: SourceDocument) -> str:
+        return (
+            f"{source.sha256[:24]}-{digest(source.name, 12)}-v{EXTRACTOR_VERSION}-{code_fingerprint()}-{self.base_key}"
+        )
 
-    def get(self, source: SourceDocument) -> DocumentRecord | None:
-        key = self._key(source)
+    def pieces_path(self, source: SourceDocument) -> Path:
+        return self.folder / f"{self.key(source)}.pieces"
+
+    def get(self, source: SourceDocument) -> CachedDocument | None:
+        key = self.key(source)
         self.used.add(key)
-        path = self.folder / f"{key}.pickle"
+        pieces = self.folder / f"{key}.pieces"
         try:
-            with path.open("rb") as handle:
-                record = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            with (self.folder / f"{key}.pickle").open("rb") as handle:
+                record, summary = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             self.misses += 1
             return None
-        if not isinstance(record, DocumentRecord) or record.source.sha256 != source.sha256:
+        if not isinstance(record, DocumentRecord) or record.source.sha256 != source.sha256 or not pieces.is_file():
             self.misses += 1
             return None
         self.hits += 1
-        return record
+        return CachedDocument(record, summary, pieces)
 
-    def put(self, record: DocumentRecord) -> None:
+    def put(self, record: DocumentRecord, summary: GraphSummary, pieces: bytes) -> CachedDocument:
+        """Store an entry (also from a worker process: only files are written, nothing in this object changes)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        key = self._key(record.source)
-        self.used.add(key)
-        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump(record, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.folder / f"{key}.pickle")
+        key = self.key(record.source)
+        _write_file(self.folder / f"{key}.pieces", pieces)
+        _write_file(self.folder / f"{key}.pickle", pickle.dumps((record, summary), protocol=pickle.HIGHEST_PROTOCOL))
+        return CachedDocument(record, summary, self.folder / f"{key}.pieces")
 
     def prune(self) -> None:
         """Remove entries no document of this build used."""
         if not self.folder.is_dir():
             return
-        for path in self.folder.glob("*.pickle"):
-            if path.stem not in self.used:
+        for path in self.folder.iterdir():
+            if path.name.startswith(".tmp-") or (path.suffix in (".pickle", ".pieces") and path.stem not in self.used):
                 path.unlink(missing_ok=True)
-        for path in self.folder.glob(".tmp-*"):  # left by a write that failed
-            path.unlink(missing_ok=True)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.replace(temporary, path)

@@ -353,3 +353,16 @@ def map_document(
 ) -> URIRef:
     """The document's graph into `dataset`; governments and policies into `shared` (default: `dataset` too)."""
     return DocumentMapper(dataset, iris, record, build, shared).map()
+
+
+def map_own_graph(iris: Iris, record: DocumentRecord, build: URIRef) -> list[ox.Triple]:
+    """The document's own graph alone, finalised; what it adds to the shared graphs is left to `map_shared`."""
+    own = GraphSet()
+    DocumentMapper(own, iris, record, build, GraphSet()).map_own()
+    graphs = own.finalised()
+    return graphs[0][1] if graphs else []
+
+
+def map_shared(shared: GraphSet, iris: Iris, record: DocumentRecord, build: URIRef) -> None:
+    """What a (linked) document adds to the shared graphs: governments, departments, cited policies."""
+    DocumentMapper(GraphSet(), iris, record, build, shared).map_shared()

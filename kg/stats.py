@@ -75,6 +75,29 @@ def document_stats(dataset: Dataset, doc_id: str, base: str) -> DocumentStats:
     )
 
 
+_PLAN_PROPERTIES = frozenset({str(KG.issuedBy), str(KG.planYear), str(DCTERMS.source)})
+
+
+@dataclass(frozen=True)
+class GraphSummary:
+    """What the stats read of one document's graph: small enough to cache with the document and to send back
+    from an extraction worker."""
+
+    triples: int
+    instances: tuple[tuple[str, int], ...]  # (class IRI, instances in this graph)
+    plan_values: tuple[tuple[str, str], ...]  # (predicate IRI, value) of the plan's single-valued properties
+
+    @classmethod
+    def of(cls, plan: str, triples: list[ox.Triple]) -> GraphSummary:
+        types = {(t.subject.value, t.object.value) for t in triples if t.predicate.value == _RDF_TYPE}
+        values = {
+            t.predicate.value: t.object.value
+            for t in triples
+            if t.subject.value == plan and t.predicate.value in _PLAN_PROPERTIES
+        }
+        return cls(len(triples), tuple(sorted(Counter(c for _, c in types).items())), tuple(sorted(values.items())))
+
+
 class StatsCollector:
     """The counts of `triple_count`, `class_counts` and `document_stats`, gathered graph by graph as the build
     writes them, so nothing has to keep every graph. Subjects never repeat across graphs (see kg/write.py), so
@@ -84,33 +107,40 @@ class StatsCollector:
         self.iris = Iris(base)
         self.triples = 0
         self.classes: Counter[str] = Counter()
-        self._documents: dict[str, tuple[int, Counter[str], dict[tuple[str, str], str]]] = {}
+        self._documents: dict[str, GraphSummary] = {}
         self._governments: dict[tuple[str, str], str] = {}
 
     def add_graph(self, name: str, triples: list[ox.Triple], doc_id: str | None = None) -> None:
-        self.triples += len(triples)
-        types = {(t.subject.value, t.object.value) for t in triples if t.predicate.value == _RDF_TYPE}
-        self.classes.update(compact(URIRef(cls)) for _, cls in types if cls.startswith(str(KG)))
+        if doc_id is not None:
+            self.add_document(doc_id, GraphSummary.of(str(self.iris.plan(doc_id)), triples))
+            return
+        self._count(GraphSummary.of("", triples))
         if name == str(self.iris.shared_graph("governments")):
             self._governments = _values(triples)
-        if doc_id is not None:
-            self._documents[doc_id] = (len(triples), Counter(cls for _, cls in types), _values(triples))
+
+    def add_document(self, doc_id: str, summary: GraphSummary) -> None:
+        self._count(summary)
+        self._documents[doc_id] = summary
+
+    def _count(self, summary: GraphSummary) -> None:
+        self.triples += summary.triples
+        self.classes.update({compact(URIRef(c)): n for c, n in summary.instances if c.startswith(str(KG))})
 
     def result(self, doc_ids: list[str]) -> BuiltStats:
         documents = []
         for doc_id in doc_ids:
-            size, kinds, values = self._documents.get(doc_id, (0, Counter(), {}))
-            plan = str(self.iris.plan(doc_id))
-            government = values.get((plan, str(KG.issuedBy)))
-            year = values.get((plan, str(KG.planYear)))
+            summary = self._documents.get(doc_id, GraphSummary(0, (), ()))
+            kinds, values = dict(summary.instances), dict(summary.plan_values)
+            government = values.get(str(KG.issuedBy))
+            year = values.get(str(KG.planYear))
             documents.append(
                 DocumentStats(
                     doc_id=doc_id,
-                    source=str(values.get((plan, str(DCTERMS.source)))),
-                    triples=size,
-                    initiatives=kinds[str(KG.Initiative)],
-                    targets=kinds[str(KG.Target)],
-                    references=kinds[str(KG.PolicyReference)],
+                    source=str(values.get(str(DCTERMS.source))),
+                    triples=summary.triples,
+                    initiatives=kinds.get(str(KG.Initiative), 0),
+                    targets=kinds.get(str(KG.Target), 0),
+                    references=kinds.get(str(KG.PolicyReference), 0),
                     government=self._governments.get((government, str(RDFS.label))) if government else None,
                     adcode=self._governments.get((government, str(KG.adcode))) if government else None,
                     plan_year=int(year) if year is not None else None,

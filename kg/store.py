@@ -6,6 +6,9 @@ joined as a VALUES block (`kg/saved_queries.py`), exactly as they are sent to a 
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,3 +98,60 @@ def from_oxigraph(term: object) -> Node | None:
             return Literal(term.value, lang=term.language)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"unexpected term {term!r}")
+
+
+STORE_MANIFEST = "store-graphs.json"  # in the cache folder: what the on-disk store holds
+
+
+class StoreSync:
+    """Brings the on-disk store of an earlier build up to date graph by graph, instead of loading every quad
+    again: a graph whose N-Quads changed is replaced, a graph no longer built is dropped, and all of it happens
+    in one update, which Oxigraph applies as one transaction (all or nothing).
+
+    What the store holds is recorded in a manifest (graph IRI → SHA-256 of its N-Quads) written after each
+    successful load or update. With no store or no readable manifest, `previous` is None and the build loads a
+    fresh store instead.
+    """
+
+    def __init__(self, store: Path, manifest: Path) -> None:
+        self.store = store
+        self.manifest = manifest
+        self.previous = self._read_manifest() if store.is_dir() else None
+        self.current: dict[str, str] = {}
+        self.changed: dict[str, bytes] = {}
+
+    def _read_manifest(self) -> dict[str, str] | None:
+        try:
+            found = json.loads(self.manifest.read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return found if isinstance(found, dict) else None
+
+    def see(self, graph: str, nquads: bytes, ntriples: bytes) -> None:
+        """A graph as written to graph.nq and graph.nt."""
+        digest = hashlib.sha256(nquads).hexdigest()
+        self.current[graph] = digest
+        if self.previous is not None and self.previous.get(graph) != digest:
+            self.changed[graph] = ntriples
+
+    def apply(self) -> None:
+        """Replace the changed graphs and drop the removed ones in the existing store, then record the manifest."""
+        assert self.previous is not None
+        removed = sorted(set(self.previous) - set(self.current))
+        if removed or self.changed:
+            drops = " ;\n".join(f"DROP SILENT GRAPH <{graph}>" for graph in [*removed, *sorted(self.changed)])
+            # N-Triples is valid SPARQL triple syntax
+            inserts = "\n".join(
+                f"GRAPH <{graph}> {{\n{triples.decode('utf-8')}}}" for graph, triples in sorted(self.changed.items())
+            )
+            store = EmbeddedStore(self.store)
+            store.oxigraph.update(f"{drops} ;\nINSERT DATA {{\n{inserts}\n}}" if inserts else drops)
+            store.flush()
+            del store
+        self.record()
+
+    def record(self) -> None:
+        self.manifest.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.manifest.with_name(f".tmp-{self.manifest.name}")
+        temporary.write_text(json.dumps(self.current, sort_keys=True, indent=0), "utf-8")
+        os.replace(temporary, self.manifest)

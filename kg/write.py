@@ -29,7 +29,8 @@ from rdflib import Graph
 from kg.namespaces import PREFIXES, compact_iri
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-OUTPUT_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.nt", "graph.jsonld", "context.jsonld")
+PIECE_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.nt", "graph.jsonld")  # written graph by graph
+OUTPUT_FILES = (*PIECE_FILES, "context.jsonld")
 
 
 def published_context() -> dict:
@@ -45,8 +46,11 @@ class DatasetWriter:
     graph, governments and policies in the shared ones), so no triple repeats.
     """
 
-    def __init__(self, files: dict[str, BinaryIO]) -> None:
+    def __init__(
+        self, files: dict[str, BinaryIO], observe: Callable[[str, dict[str, bytes]], None] | None = None
+    ) -> None:
         self.files = files
+        self.observe = observe  # told of every graph written (the store's incremental update)
         self.graphs = 0
         header = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in PREFIXES.items()).encode()
         files["graph.trig"].write(header)
@@ -57,25 +61,60 @@ class DatasetWriter:
         files["context.jsonld"].write(_json_bytes(context))
 
     @classmethod
-    def open(cls, folder: Path) -> tuple[DatasetWriter, ExitStack]:
+    def open(
+        cls, folder: Path, observe: Callable[[str, dict[str, bytes]], None] | None = None
+    ) -> tuple[DatasetWriter, ExitStack]:
         stack = ExitStack()
         files = {name: stack.enter_context((folder / name).open("wb")) for name in OUTPUT_FILES}
-        return cls(files), stack
+        return cls(files, observe), stack
 
     def write_graph(self, name: str, triples: list[ox.Triple]) -> None:
         """One named graph, its triples already deduplicated and sorted (`GraphSet.finalised`)."""
-        graph = ox.NamedNode(name)
-        body = _turtle_body(triples)
-        self.files["graph.trig"].write(b"\n<" + name.encode() + b"> {\n" + body + b"}\n")
-        self.files["graph.ttl"].write(b"\n" + body)
-        quads = (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
-        ox.serialize(quads, self.files["graph.nq"], ox.RdfFormat.N_QUADS)
-        ox.serialize(triples, self.files["graph.nt"], ox.RdfFormat.N_TRIPLES)
-        self.files["graph.jsonld"].write((b",\n" if self.graphs else b"") + _jsonld_graph(name, triples))
+        self.write_pieces(name, graph_pieces(name, triples))
+
+    def write_pieces(self, graph: str, pieces: dict[str, bytes]) -> None:
+        """One named graph already serialised by `graph_pieces` (in a worker, or read from the cache)."""
+        if self.observe:
+            self.observe(graph, pieces)
+        for name in PIECE_FILES[:-1]:
+            self.files[name].write(pieces[name])
+        self.files["graph.jsonld"].write((b",\n" if self.graphs else b"") + pieces["graph.jsonld"])
         self.graphs += 1
 
     def finish(self) -> None:
         self.files["graph.jsonld"].write(b"\n]}\n")
+
+
+def graph_pieces(name: str, triples: list[ox.Triple]) -> dict[str, bytes]:
+    """One named graph's part of every graph file: what the file holds for it, in file order."""
+    graph = ox.NamedNode(name)
+    body = _turtle_body(triples)
+    quads = (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+    return {
+        "graph.trig": b"\n<" + name.encode() + b"> {\n" + body + b"}\n",
+        "graph.nq": ox.serialize(quads, None, ox.RdfFormat.N_QUADS),
+        "graph.ttl": b"\n" + body,
+        "graph.nt": ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES),
+        "graph.jsonld": _jsonld_graph(name, triples),
+    }
+
+
+def pack_pieces(pieces: dict[str, bytes]) -> bytes:
+    """The pieces as one blob (a header line of their lengths, then the bytes) for the cache."""
+    header = " ".join(str(len(pieces[name])) for name in PIECE_FILES).encode()
+    return header + b"\n" + b"".join(pieces[name] for name in PIECE_FILES)
+
+
+def unpack_pieces(blob: bytes) -> dict[str, bytes]:
+    end = blob.index(b"\n")
+    lengths = [int(n) for n in blob[:end].split()]
+    if len(lengths) != len(PIECE_FILES) or end + 1 + sum(lengths) != len(blob):
+        raise ValueError("truncated or foreign pieces")
+    pieces, offset = {}, end + 1
+    for name, length in zip(PIECE_FILES, lengths, strict=True):
+        pieces[name] = blob[offset : offset + length]
+        offset += length
+    return pieces
 
 
 def serialise(graphs: list[tuple[str, list[ox.Triple]]]) -> dict[str, bytes]:

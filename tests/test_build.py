@@ -227,6 +227,56 @@ def test_incremental_rebuild_extracts_only_the_changed_document(tmp_path):
     for name in OUTPUT_FILES:
         assert (out / name).read_bytes() == (clean / name).read_bytes(), name
     assert len(list((out / "cache").glob("*.pickle"))) == 5  # the stale entry is gone
+    assert len(list((out / "cache").glob("*.pieces"))) == 5
+    assert store_quads(out) == store_quads(clean)  # the store was updated in place, not reloaded
+
+
+def store_quads(out: Path) -> list[str]:
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(out / "store"))
+    try:
+        return sorted(str(quad) for quad in store)
+    finally:
+        del store
+
+
+def test_the_store_is_updated_graph_by_graph(tmp_path):
+    """A rebuild replaces only the graphs that changed in the existing store, drops those of removed documents,
+    and a lost manifest means a fresh load; every time the store equals a clean build's."""
+    from kg.store import STORE_MANIFEST
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    out = tmp_path / "out"
+    options = BuildOptions(out_dir=out, run_validation=False)
+    build([corpus], options)
+    manifest = out / "cache" / STORE_MANIFEST
+    before = json.loads(manifest.read_text("utf-8"))
+    store_inode = (out / "store").stat().st_ino
+
+    (corpus / "004_91f08b645f3ddd8f.txt").unlink()
+    changed = corpus / "000_ca6428d64397fc28.txt"
+    changed.write_text(changed.read_text("utf-8") + "\n贯彻落实《国家中长期教育改革和发展规划纲要》。\n", "utf-8")
+    build([corpus], options)
+    after = json.loads(manifest.read_text("utf-8"))
+    assert (out / "store").stat().st_ino == store_inode  # the same store, updated
+    differs = {graph for graph in before.keys() | after.keys() if before.get(graph) != after.get(graph)}
+    assert {graph.rsplit("/", 1)[-1] for graph in differs} == {
+        "000_ca6428d64397fc28",  # changed
+        "004_91f08b645f3ddd8f",  # removed
+        "build",  # lists the inputs
+        "policies",  # a new citation
+        "governments",  # 锦州市 went with 004
+    }
+    clean = tmp_path / "clean"
+    build([corpus], BuildOptions(out_dir=clean, run_validation=False))
+    assert store_quads(out) == store_quads(clean)
+
+    manifest.unlink()  # what the store holds is unknown: it is loaded afresh
+    build([corpus], options)
+    assert (out / "store").stat().st_ino != store_inode
+    assert store_quads(out) == store_quads(clean)
 
 
 def test_the_build_loads_the_embedded_store(seed_build):
