@@ -13,7 +13,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from kg.normalise import normalise_text
@@ -25,6 +25,7 @@ _YEAR_RANGE = re.compile(r"\((?:\d{4}\s*[-–—―~～至]\s*)?\d{4}年?(?:版)
 _PRC = "中华人民共和国"
 
 
+@lru_cache(maxsize=1 << 16)  # titles repeat across a corpus, and the OpenCC conversion is the cost
 def title_key(text: str) -> str:
     """The comparison key: normalised, punctuation, symbols and spaces removed."""
     simplified = normalise_text(text)

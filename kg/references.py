@@ -31,7 +31,7 @@ from kg.records import (
     Tier,
 )
 from kg.structure import clean_label
-from kg.tier_b import find_candidates, nlp, relation_before
+from kg.tier_b import find_candidates, parse, relation_before
 
 MAX_TITLE_CHARS = 120
 _DRAFTED_AFTER = re.compile(r"^(?:的)?(?:修订|制定|编制|研制|起草|出台|修改)")
@@ -54,7 +54,7 @@ def extract_references(
     doc: NormalisedDocument, structure: DocumentStructure, government: GovernmentResolution
 ) -> tuple[PolicyReferenceRecord, ...]:
     text = doc.text
-    tokens = nlp()(text)
+    tokens = parse(text)
     bracketed = list(_bracketed(text, tokens, structure))
     unbracketed = [
         PolicyMention(c.surface, c.name, Tier.B, _relation(text, tokens, c.surface, c.relation))

@@ -23,6 +23,21 @@ def topic_rules() -> dict:
     return json.loads(resources.files("kg.data").joinpath("topic_rules.json").read_text("utf-8"))
 
 
+@cache
+def _all_keywords() -> tuple[str, ...]:
+    return tuple(sorted({k for keywords in topic_rules()["topics"].values() for k in keywords}))
+
+
+@cache
+def _topics_of() -> dict[str, tuple[str, ...]]:
+    """keyword → the topics it counts for"""
+    found: dict[str, list[str]] = {}
+    for slug, keywords in topic_rules()["topics"].items():
+        for keyword in keywords:
+            found.setdefault(keyword, []).append(slug)
+    return {keyword: tuple(slugs) for keyword, slugs in found.items()}
+
+
 def topic_iri(slug: str) -> str:
     return f"{topic_rules()['scheme']}/{slug}"
 
@@ -33,15 +48,22 @@ def assign_topics(doc: NormalisedDocument, structure: DocumentStructure) -> dict
     weights = rules["weights"]
     sections = {s.position: s.heading.quote(text) for s in structure.sections}
     out: dict[int, tuple[str, ...]] = {}
+    keywords = _all_keywords()
     for initiative in structure.initiatives:
         places = (
             (initiative.title.quote(text), weights["title"]),
             (sections.get(initiative.section or 0, ""), weights["section"]),
             (initiative.body.quote(text), weights["text"]),
         )
+        # each keyword's best weight over the places it occurs in: one pass over the keywords per place
+        best_weight: dict[str, int] = {}
+        for place, weight in places:
+            for keyword in keywords:
+                if keyword in place and best_weight.get(keyword, 0) < weight:
+                    best_weight[keyword] = weight
         scored: list[tuple[int, bool, str]] = []
-        for slug, keywords in rules["topics"].items():
-            best = [max((w for place, w in places if k in place), default=0) for k in keywords]
+        for slug in sorted({slug for keyword in best_weight for slug in _topics_of()[keyword]}):
+            best = [best_weight.get(k, 0) for k in rules["topics"][slug]]
             score = sum(best)
             strong = any(b > weights["text"] for b in best)
             if score and (strong or score >= weights["min_text_score"]):
