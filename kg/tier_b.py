@@ -82,6 +82,7 @@ def parse(text: str) -> Doc:
             words.append(piece)
     words, spaces = get_words_and_spaces(words, text)
     doc = Doc(pipeline.vocab, words=words, spaces=spaces)
+    doc.user_data["words"] = words  # the token texts, so rules can scan them without a Token object each
     for _, component in pipeline.pipeline:
         doc = component(doc)
     return doc
@@ -222,8 +223,11 @@ def _quoted_names(doc: Doc) -> list[Candidate]:
 
 def _governed_names(text: str, doc: Doc) -> list[Candidate]:
     out: list[Candidate] = []
-    for token in doc:
-        if not token.text.endswith(_heads()) or not _name_ends_here(token):
+    heads = _heads()
+    words = doc.user_data.get("words") or [token.text for token in doc]
+    for i in (i for i, word in enumerate(words) if word.endswith(heads)):
+        token = doc[i]
+        if not _name_ends_here(token):
             continue
         verb, first = _name_start(doc, token)
         if verb is None or first is None:
