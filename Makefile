@@ -43,5 +43,5 @@ format: install ## Apply ruff fixes and formatting
 bench: install ## Benchmark on a synthetic corpus (DOCS=2000); prints figures, not a test
 	$(BIN)/python bench/run.py --docs $(or $(DOCS),2000)
 
-clean: ## Remove build outputs and caches (keeps .venv)
-	rm -rf $(OUT) .pytest_cache .ruff_cache build *.egg-info
+clean: ## Remove build outputs, the site and caches (keeps .venv)
+	rm -rf $(OUT) $(SITE) test-artifacts .pytest_cache .ruff_cache build *.egg-info
