@@ -211,13 +211,20 @@ class _Progress:
             print(f"[{n}/{total}] {path}: {len(outcome.structure.initiatives)} initiatives", file=sys.stderr)
 
 
+# The build summary lists this many documents; a large corpus would fill the terminal.
+SUMMARY_DOCUMENTS = 20
+
+
 def _print_build_summary(report, options) -> None:
     docs = report.documents
     print(
         f"edu-policy-kg {__version__}: built {len(docs)} document(s) into {options.out_dir}/ ({report.triples} triples;"
         f" extracted {report.extracted}, reused {report.reused} from cache)"
     )
-    print(_documents_table(docs))
+    shown = docs[:SUMMARY_DOCUMENTS]
+    print(_documents_table(shown))
+    if len(docs) > len(shown):
+        print(f"… and {len(docs) - len(shown)} more documents (`kg stats --out {options.out_dir}` lists every one)")
     print("classes: " + ", ".join(f"{name} {count}" for name, count in report.classes.items()))
     if report.errors:
         print(f"skipped: {len(report.errors)} file(s) with input errors (listed above)")

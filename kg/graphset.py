@@ -50,6 +50,16 @@ class Graph:
 class GraphSet:
     def __init__(self) -> None:
         self._graphs: dict[str, Graph] = {}
+        self._done: set[object] = set()
+
+    def first_time(self, key: object) -> bool:
+        """True the first time `key` is asked about. Facts that never vary (a division, a policy's label) are
+        added once, not once for every document that mentions them: the duplicates would be dropped when the
+        graphs are finalised anyway, but making them was most of the time of mapping the shared graphs."""
+        if key in self._done:
+            return False
+        self._done.add(key)
+        return True
 
     def graph(self, name: str) -> Graph:
         key = str(name)

@@ -110,6 +110,7 @@ class DocumentMapper:
         # Governments, their departments and the cited policies are shared by many documents: their triples
         # live once in shared graphs, so a query over the union never meets a copy per document.
         shared = dataset if shared is None else shared
+        self.shared = shared
         self.governments: Graph = shared.graph(iris.shared_graph("governments"))
         self.policies: Graph = shared.graph(iris.shared_graph("policies"))
         self.source_iri = iris.source(record.source.doc_id)
@@ -237,6 +238,8 @@ class DocumentMapper:
         self.span(node, span)
 
     def _division(self, division: Division) -> None:
+        if not self.shared.first_time(("division", division.adcode)):
+            return
         node = self.iris.government(division.adcode)
         graph = self.governments
         graph.add(node, RDF.type, KG.Government)
@@ -323,6 +326,23 @@ class DocumentMapper:
 
     def _policy(self, reference: PolicyReferenceRecord) -> None:
         node = self.iris.policy(reference.key)
+        # Search keys (simplified, no punctuation) for the title, every variant and every known alias, so a
+        # query for 民促法 or 教育現代化2035 finds the same policy.
+        keys: set[str] = set()
+        for mention in reference.mentions:
+            variant = clean_label(mention.title.quote(self.text))
+            keys.add(title_key(variant))
+            if variant != reference.canonical:
+                self.policies.add(node, SKOS.altLabel, self.printed(variant))
+        # the rest depends on the key alone (linking gave every reference to it the same canonical title)
+        if self.shared.first_time(("policy", reference.key)):
+            keys.update((title_key(reference.canonical), *load_catalogue().aliases_for(reference.canonical)))
+            self._policy_itself(node, reference)
+        self._derivation(node, reference)
+        for key in keys:
+            self.policies.add(node, SKOS.hiddenLabel, text(key))
+
+    def _policy_itself(self, node: URIRef, reference: PolicyReferenceRecord) -> None:
         self.policies.add(node, RDF.type, KG.Policy)
         self.policies.add(node, RDFS.label, text(reference.canonical, "zh-Hans"))
         self.policies.add(node, KG.scope, SCOPES[reference.scope])
@@ -330,16 +350,8 @@ class DocumentMapper:
             self.policies.add(node, DCTERMS.publisher, self.iris.government(reference.issuer))
             for division in load_gazetteer().chain(reference.issuer):
                 self._division(division)
-        # Search keys (simplified, no punctuation) for the title, every variant and every known alias, so a
-        # query for 民促法 or 教育現代化2035 finds the same policy.
-        keys = {title_key(reference.canonical), *load_catalogue().aliases_for(reference.canonical)}
-        for mention in reference.mentions:
-            variant = clean_label(mention.title.quote(self.text))
-            keys.add(title_key(variant))
-            if variant != reference.canonical:
-                self.policies.add(node, SKOS.altLabel, self.printed(variant))
-        for key in keys:
-            self.policies.add(node, SKOS.hiddenLabel, text(key))
+
+    def _derivation(self, node: URIRef, reference: PolicyReferenceRecord) -> None:
         if reference.derived_from:
             parent = self.iris.policy(national_policy_key(reference.derived_from))
             self.policies.add(node, KG.derivedFrom, parent)

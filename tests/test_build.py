@@ -301,3 +301,16 @@ def test_worker_processes_give_the_same_outputs_as_one(tmp_path):
         assert report.extracted == 20 and not report.errors
         outputs[jobs] = {name: (out / name).read_bytes() for name in OUTPUT_FILES}
     assert outputs[1] == outputs[2]
+
+
+def test_the_build_summary_stays_short_on_a_large_corpus(capsys):
+    from kg.build import BuildReport
+    from kg.cli import SUMMARY_DOCUMENTS, _print_build_summary
+    from kg.stats import DocumentStats
+
+    documents = [DocumentStats(f"d{n:03d}", f"d{n:03d}.txt", 10, 1, 0, 0, None, None, 2020) for n in range(45)]
+    report = BuildReport(documents=documents, triples=450, classes={"kg:WorkPlan": 45})
+    _print_build_summary(report, BuildOptions(out_dir=Path("big")))
+    out = capsys.readouterr().out
+    assert out.count(".txt") == SUMMARY_DOCUMENTS
+    assert f"… and {45 - SUMMARY_DOCUMENTS} more documents (`kg stats --out big` lists every one)" in out
