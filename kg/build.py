@@ -27,7 +27,7 @@ from kg.iris import Iris
 from kg.linking import link_policies
 from kg.namespaces import DEFAULT_BASE
 from kg.normalise import normalise
-from kg.rdf_mapping import add_build, add_vocabularies, build_key, map_document, map_own_graph, map_shared
+from kg.rdf_mapping import add_build, add_vocabularies, build_key, map_own_graph, map_shared
 from kg.read import DEFAULT_MAX_BYTES, TEXT_SUFFIXES, read_document
 from kg.records import DocumentRecord, SourceDocument
 from kg.references import extract_references
@@ -193,24 +193,29 @@ def _run_many(work: Callable[[SourceDocument], _T], sources: list[SourceDocument
 
 
 def mapped_graphs(records: list[DocumentRecord], base: str) -> Iterator[tuple[str | None, str, list[ox.Triple]]]:
-    """(document key or None, graph IRI, finalised triples): each document's graph as soon as it is mapped, then
-    the shared graphs (build, vocabularies, governments, policies), which every document adds to. Memory holds
-    one document's triples at a time, plus the shared graphs."""
+    """(document key or None, graph IRI, finalised triples) in file order: each document's own graph, then the
+    shared graphs. The same mapping as the build's (which maps the own graphs in its workers), in one process."""
     iris = Iris(base)
-    shared = GraphSet()
-    build = add_build(shared, iris, [record.source for record in records])
-    add_vocabularies(shared, iris)
-    for record in sorted(link_policies(records), key=lambda r: str(iris.graph(r.source.doc_id))):
-        own = GraphSet()
-        map_document(own, iris, record, build, shared)
-        for name, triples in own.finalised():
-            yield record.source.doc_id, name, triples
-    for name, triples in shared.finalised():
+    build = iris.build(build_key())
+    for record in sorted(records, key=lambda r: str(iris.graph(r.source.doc_id))):
+        yield record.source.doc_id, str(iris.graph(record.source.doc_id)), map_own_graph(iris, record, build)
+    for name, triples in shared_graphs(records, iris).finalised():
         yield None, name, triples
 
 
+def shared_graphs(records: list[DocumentRecord], iris: Iris) -> GraphSet:
+    """The graphs every document adds to (build, vocabularies, governments, policies): the only part of the
+    dataset that depends on the whole corpus, since linking gives each policy one label everywhere."""
+    shared = GraphSet()
+    build = add_build(shared, iris, [record.source for record in records])
+    add_vocabularies(shared, iris)
+    for record in link_policies(records):
+        map_shared(shared, iris, record, build)
+    return shared
+
+
 def to_graphs(records: list[DocumentRecord], base: str = DEFAULT_BASE) -> GraphSet:
-    """Every graph of the build in memory (tests, small corpora); the build streams `mapped_graphs` instead."""
+    """Every graph of the build in memory (tests, small corpora); the build writes cached pieces instead."""
     graphs = GraphSet()
     for _, name, triples in mapped_graphs(records, base):
         graphs.graph(name).extend(triples)
@@ -219,13 +224,9 @@ def to_graphs(records: list[DocumentRecord], base: str = DEFAULT_BASE) -> GraphS
 
 def write_dataset(writer: DatasetWriter, documents: list[CachedDocument], base: str, stats: StatsCollector) -> None:
     """Every document's cached pieces in graph IRI order, then the shared graphs, mapped here from the linked
-    records (only they depend on the whole corpus)."""
+    records."""
     iris = Iris(base)
-    shared = GraphSet()
-    build = add_build(shared, iris, [document.record.source for document in documents])
-    add_vocabularies(shared, iris)
-    for record in link_policies([document.record for document in documents]):
-        map_shared(shared, iris, record, build)
+    shared = shared_graphs([document.record for document in documents], iris)
     for document in sorted(documents, key=lambda d: str(iris.graph(d.record.source.doc_id))):
         writer.write_pieces(str(iris.graph(document.record.source.doc_id)), unpack_pieces(document.pieces.read_bytes()))
         stats.add_document(document.record.source.doc_id, document.summary)

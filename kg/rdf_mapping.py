@@ -99,9 +99,7 @@ def add_build(dataset: GraphSet, iris: Iris, sources: list[SourceDocument]) -> U
 class DocumentMapper:
     """Writes one document's records into its named graph."""
 
-    def __init__(
-        self, dataset: GraphSet, iris: Iris, record: DocumentRecord, build: URIRef, shared: GraphSet | None = None
-    ) -> None:
+    def __init__(self, dataset: GraphSet, iris: Iris, record: DocumentRecord, build: URIRef, shared: GraphSet) -> None:
         self.iris = iris
         self.record = record
         self.source = record.source
@@ -109,7 +107,6 @@ class DocumentMapper:
         self.graph: Graph = dataset.graph(iris.graph(record.source.doc_id))
         # Governments, their departments and the cited policies are shared by many documents: their triples
         # live once in shared graphs, so a query over the union never meets a copy per document.
-        shared = dataset if shared is None else shared
         self.shared = shared
         self.governments: Graph = shared.graph(iris.shared_graph("governments"))
         self.policies: Graph = shared.graph(iris.shared_graph("policies"))
@@ -117,11 +114,6 @@ class DocumentMapper:
         self.plan = iris.plan(record.source.doc_id)
         self.build = build
         self.lang = _LANG[record.normalised.script]
-
-    def map(self) -> URIRef:
-        self.map_own()
-        self.map_shared()
-        return self.plan
 
     def map_own(self) -> None:
         """The document's own graph. It depends on this document alone (not on linking), so it can be mapped and
@@ -358,13 +350,6 @@ class DocumentMapper:
             self.policies.add(parent, RDF.type, KG.Policy)
             self.policies.add(parent, RDFS.label, text(reference.derived_from, "zh-Hans"))
             self.policies.add(parent, KG.scope, KG.NationalScope)
-
-
-def map_document(
-    dataset: GraphSet, iris: Iris, record: DocumentRecord, build: URIRef, shared: GraphSet | None = None
-) -> URIRef:
-    """The document's graph into `dataset`; governments and policies into `shared` (default: `dataset` too)."""
-    return DocumentMapper(dataset, iris, record, build, shared).map()
 
 
 def map_own_graph(iris: Iris, record: DocumentRecord, build: URIRef) -> list[ox.Triple]:

@@ -314,3 +314,17 @@ def test_the_build_summary_stays_short_on_a_large_corpus(capsys):
     out = capsys.readouterr().out
     assert out.count(".txt") == SUMMARY_DOCUMENTS
     assert f"… and {45 - SUMMARY_DOCUMENTS} more documents (`kg stats --out big` lists every one)" in out
+
+
+def test_the_in_memory_mapping_gives_the_built_files(seed_build):
+    """The build maps each document's graph in a worker and concatenates cached pieces; `to_graphs` maps all of
+    it in one process (tests, the scorer). Both must give the same bytes."""
+    from kg.build import extract_all, to_graphs
+    from kg.write import serialise
+
+    out, _ = seed_build
+    records, errors = extract_all(sorted(SEEDS.glob("*.txt")), BuildOptions())
+    assert not errors
+    files = serialise(to_graphs(records).finalised())
+    for name in OUTPUT_FILES:
+        assert files[name] == (out / name).read_bytes(), name
