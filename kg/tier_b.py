@@ -62,6 +62,7 @@ def nlp() -> Language:
 
 # A sentence and the mark that ends it, as separate pieces: what `parse` segments or leaves whole.
 _SENTENCES = re.compile(r"[^。;!?\n；！？]+|[。;!?\n；！？]")
+_WHITESPACE = re.compile(r"(\s+)")
 
 
 def parse(text: str) -> Doc:
@@ -78,8 +79,8 @@ def parse(text: str) -> Doc:
     for piece in _SENTENCES.findall(text):
         if _may_cite(piece):
             words.extend(word for word in jieba.cut(piece, cut_all=False) if word)
-        else:
-            words.append(piece)
+        else:  # one word, but whitespace apart: spaCy's alignment takes a space after a word as its trailing space
+            words.extend(part for part in _WHITESPACE.split(piece) if part)
     words, spaces = get_words_and_spaces(words, text)
     doc = Doc(pipeline.vocab, words=words, spaces=spaces)
     doc.user_data["words"] = words  # the token texts, so rules can scan them without a Token object each

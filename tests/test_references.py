@@ -238,3 +238,15 @@ def test_segmenting_only_citing_sentences_finds_what_segmenting_everything_does(
             patched.setattr(kg.references, "parse", lambda text: nlp()(text))  # the whole text segmented
             whole = extract_references(doc, structure, government)
         assert fast == whole, path.name
+
+
+@pytest.mark.parametrize(
+    "text", ["。\u30000", "。 0", " a 。 b  c\n d ", "", "  ", "教育  。  实施方案 ", "落实《纲要》 。 "]
+)
+def test_the_partial_segmentation_keeps_every_character_in_place(text):
+    """Whitespace next to an unsegmented sentence must not shift the tokens (found by the Hypothesis build test)."""
+    from kg.tier_b import parse
+
+    doc = parse(text)
+    assert doc.text == text
+    assert "".join(token.text_with_ws for token in doc) == text
