@@ -147,7 +147,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=_serve)
 
     stats = commands.add_parser("stats", help="counts per class and per document of a built graph")
-    stats.add_argument("--out", type=Path, default=Path("out"), help="folder holding graph.trig (default: out)")
+    stats.add_argument("--out", type=Path, default=Path("out"), help="folder holding graph.nq (default: out)")
     stats.set_defaults(handler=_stats)
     return parser
 
@@ -381,14 +381,19 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    from kg.stats import class_counts, dataset_stats, triple_count
+    from kg.stats import read_back
 
-    dataset = _load_built(args.out)
-    docs = dataset_stats(dataset)
-    print(f"{len(docs)} document(s), {triple_count(dataset)} triples")
-    print(table(["class", "instances"], [[k, str(v)] for k, v in class_counts(dataset).items()], right={1}))
+    path = args.out / "graph.nq"
+    if not path.is_file():
+        raise UsageError(f"{path}: no built graph here (run `kg build PATH --out {args.out}` first)")
+    try:
+        built = read_back(path)
+    except SyntaxError as err:
+        raise InputError(str(path), f"cannot parse: {err}") from err
+    print(f"{len(built.documents)} document(s), {built.triples} triples")
+    print(table(["class", "instances"], [[k, str(v)] for k, v in built.classes.items()], right={1}))
     print()
-    print(_documents_table(docs, with_triples=True))
+    print(_documents_table(built.documents, with_triples=True))
     return 0
 
 

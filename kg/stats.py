@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
+from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from kg.iris import Iris
@@ -39,40 +41,6 @@ def compact(iri: URIRef) -> str:
     """kg:Target, or <iri> outside the known namespaces."""
     short = compact_iri(str(iri))
     return short if short != str(iri) else f"<{iri}>"
-
-
-def triple_count(dataset: Dataset) -> int:
-    return sum(len(graph) for graph in dataset.graphs())
-
-
-def class_counts(dataset: Dataset) -> dict[str, int]:
-    """Instances per class over the union (a government shared by two documents counts once)."""
-    instances: set[tuple[URIRef, URIRef]] = set()
-    for s, _, o, _ in dataset.quads((None, RDF.type, None, None)):
-        if str(o).startswith(str(KG)):
-            instances.add((s, o))
-    counts = Counter(compact(cls) for _, cls in instances)
-    return dict(sorted(counts.items()))
-
-
-def document_stats(dataset: Dataset, doc_id: str, base: str) -> DocumentStats:
-    iris = Iris(base)
-    graph: Graph = dataset.graph(iris.graph(doc_id))
-    plan = iris.plan(doc_id)
-    government = graph.value(plan, KG.issuedBy)
-    year = graph.value(plan, KG.planYear)
-    governments = dataset.graph(iris.shared_graph("governments"))
-    return DocumentStats(
-        doc_id=doc_id,
-        source=str(graph.value(plan, DCTERMS.source)),
-        triples=len(graph),
-        initiatives=sum(1 for _ in graph.subjects(RDF.type, KG.Initiative)),
-        targets=sum(1 for _ in graph.subjects(RDF.type, KG.Target)),
-        references=sum(1 for _ in graph.subjects(RDF.type, KG.PolicyReference)),
-        government=str(governments.value(government, RDFS.label)) if government else None,
-        adcode=str(governments.value(government, KG.adcode)) if government else None,
-        plan_year=int(str(year)) if year is not None else None,
-    )
 
 
 _PLAN_PROPERTIES = frozenset({str(KG.issuedBy), str(KG.planYear), str(DCTERMS.source)})
@@ -154,13 +122,25 @@ def _values(triples: list[ox.Triple]) -> dict[tuple[str, str], str]:
     return {(t.subject.value, t.predicate.value): t.object.value for t in triples}
 
 
-def dataset_stats(dataset: Dataset) -> list[DocumentStats]:
-    """Per-document stats of a dataset read back from disk (`kg stats`)."""
-    out: list[DocumentStats] = []
-    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
-        for plan in graph.subjects(RDF.type, KG.WorkPlan):
-            source = graph.value(plan, KG.sourceDocument)
-            doc_id = str(graph.value(source, DCTERMS.identifier)) if source else str(plan).rsplit("/", 1)[-1]
-            base = str(plan)[: -len(f"plan/{doc_id}")]
-            out.append(document_stats(dataset, doc_id, base))
-    return out
+def read_back(nquads: Path) -> BuiltStats:
+    """The counts of a finished build, read from its graph.nq (`kg stats`) by the collector the build used. The
+    file holds one graph after another, so only one graph is in memory at a time; every graph IRI is the base
+    followed by `graph/`, and a document's graph is the one holding a work plan."""
+    collector: StatsCollector | None = None
+    doc_ids: list[str] = []
+    with nquads.open("rb") as handle:
+        for name, quads in groupby(ox.parse(handle, ox.RdfFormat.N_QUADS), key=lambda quad: quad.graph_name.value):
+            triples = [quad.triple for quad in quads]
+            collector = collector or StatsCollector(name[: name.rfind("graph/")])
+            doc_id = _document_key(name, triples)
+            collector.add_graph(name, triples, doc_id)
+            doc_ids += [doc_id] if doc_id else []
+    return collector.result(doc_ids) if collector else BuiltStats(0, {}, [])
+
+
+def _document_key(graph: str, triples: list[ox.Triple]) -> str | None:
+    """The document key of a document's graph (the identifier of its source), None for a shared graph."""
+    if not any(t.predicate.value == _RDF_TYPE and t.object.value == str(KG.WorkPlan) for t in triples):
+        return None
+    key = next((t.object.value for t in triples if t.predicate.value == str(DCTERMS.identifier)), None)
+    return key if key and graph.endswith(f"graph/{key}") else None
