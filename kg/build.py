@@ -32,7 +32,7 @@ from kg.read import DEFAULT_MAX_BYTES, TEXT_SUFFIXES, read_document
 from kg.records import DocumentRecord, SourceDocument
 from kg.references import extract_references
 from kg.stats import DocumentStats, GraphSummary, StatsCollector
-from kg.store import STORE_MANIFEST, StoreLoader, StoreSync
+from kg.store import STORE_MANIFEST, StoreSync, load_store
 from kg.structure import segment
 from kg.targets import extract_targets
 from kg.topics import assign_topics
@@ -275,22 +275,15 @@ def _write_outputs(documents: list[CachedDocument], options: BuildOptions, repor
     in_place = sync is not None and sync.previous is not None
 
     def write_graphs(folder: Path) -> None:
-        with ExitStack() as scope:
-            fresh_store = options.write_store and not in_place
-            loader = scope.enter_context(StoreLoader(folder / "store")) if fresh_store else None
-
-            def observe(graph: str, pieces: dict[str, bytes]) -> None:
-                if sync is not None:
-                    sync.see(graph, pieces["graph.nq"], pieces["graph.nt"])
-                if loader is not None:
-                    loader.feed(pieces["graph.nq"])
-
-            writer, files = DatasetWriter.open(folder, observe)
-            with files:
-                write_dataset(writer, documents, options.base, stats)
-                writer.finish()
+        observe = (lambda graph, pieces: sync.see(graph, pieces["graph.nq"], pieces["graph.nt"])) if sync else None
+        writer, files = DatasetWriter.open(folder, observe)
+        with files:
+            write_dataset(writer, documents, options.base, stats)
+            writer.finish()
         if options.run_validation:
             report.validation = validate(parse_nquads((folder / "graph.nq").read_bytes()))
+        if options.write_store and not in_place:
+            load_store(folder / "store", folder / "graph.nq")
 
     writers: dict[str | tuple[str, ...], Callable[[Path], None]] = {OUTPUT_FILES: write_graphs}
     if options.write_store and not in_place:

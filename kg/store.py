@@ -6,15 +6,11 @@ joined as a VALUES block (`kg/saved_queries.py`), exactly as they are sent to a 
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
-import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef, Variable
@@ -75,71 +71,12 @@ class EmbeddedStore:
         return QueryResult(variables, rows)
 
 
-class StoreLoader:
-    """A fresh on-disk store at `path`, bulk-loaded while the graph files are written: Oxigraph's loader reads
-    N-Quads from a named pipe on a thread of its own (it holds no Python lock while it parses and indexes), and
-    the writer feeds it each graph as it goes, so loading costs no extra pass over graph.nq.
-
-    Use as a context manager; `feed` each graph's N-Quads; leaving the block closes the pipe and waits for the
-    loader, and re-raises its error if it failed.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.pipe = path.with_name(f".{path.name}-feed.nq")
-        self.error: BaseException | None = None
-        self._thread = threading.Thread(target=self._load, name="store-loader", daemon=True)
-        self._out: BinaryIO | None = None
-
-    def __enter__(self) -> StoreLoader:
-        os.mkfifo(self.pipe)
-        self._store = EmbeddedStore(self.path)
-        self._thread.start()
-        self._out = self._open_pipe()
-        return self
-
-    def _load(self) -> None:
-        try:
-            self._store.oxigraph.bulk_load(path=str(self.pipe), format=ox.RdfFormat.N_QUADS)
-            self._store.flush()
-        except BaseException as err:  # reported by __exit__ on the writing thread
-            self.error = err
-
-    def _open_pipe(self) -> BinaryIO:
-        """The pipe's write end, once the loader has opened its read end (never blocking on a dead loader)."""
-        while True:
-            try:
-                fd = os.open(self.pipe, os.O_WRONLY | os.O_NONBLOCK)
-            except OSError as err:
-                if err.errno != errno.ENXIO:  # ENXIO: no reader yet
-                    raise
-                if not self._thread.is_alive():
-                    raise KgError(f"{self.path}: the store loader stopped: {self.error}") from self.error
-                time.sleep(0.005)
-                continue
-            os.set_blocking(fd, True)
-            return os.fdopen(fd, "wb", buffering=1 << 20)
-
-    def feed(self, nquads: bytes) -> None:
-        assert self._out is not None
-        try:
-            self._out.write(nquads)
-        except BrokenPipeError as err:  # the loader gave up; its own error says why
-            self._thread.join()
-            raise KgError(f"{self.path}: the store loader stopped: {self.error}") from self.error or err
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            if self._out is not None:
-                self._out.close()
-        except BrokenPipeError:
-            pass
-        finally:
-            self._thread.join()
-            del self._store  # closes the database before the folder is moved into place
-            self.pipe.unlink(missing_ok=True)
-        if self.error is not None and exc[0] is None:
-            raise KgError(f"{self.path}: cannot load the store: {self.error}") from self.error
+def load_store(path: Path, nquads: Path) -> None:
+    """A fresh on-disk store at `path` holding the N-Quads file (the build writes both to a staging folder)."""
+    store = EmbeddedStore(path)
+    store.oxigraph.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    del store  # closes the database before the folder is moved into place
 
 
 def open_built_store(out_dir: Path) -> EmbeddedStore:

@@ -338,25 +338,3 @@ def test_the_in_memory_mapping_gives_the_built_files(seed_build):
     files = serialise(to_graphs(records).finalised())
     for name in OUTPUT_FILES:
         assert files[name] == (out / name).read_bytes(), name
-
-
-def test_a_store_loader_that_fails_is_reported_not_waited_for(tmp_path):
-    """The store is loaded from a pipe while the files are written; a loader that stops must surface as an error
-    naming the store, and never leave the writer blocked on the pipe."""
-    from kg.errors import KgError
-    from kg.store import StoreLoader
-
-    with pytest.raises(KgError, match="store"), StoreLoader(tmp_path / "store") as loader:
-        for _ in range(64):  # more than a pipe buffer holds, so the writer meets the closed pipe
-            loader.feed(b"<not a quad\n" * 4096)
-    assert not (tmp_path / ".store-feed.nq").exists()
-
-
-def test_the_store_loader_holds_what_it_was_fed(tmp_path):
-    from kg.store import EmbeddedStore, StoreLoader
-
-    quads = b"".join(f"<urn:s{n}> <urn:p> <urn:o> <urn:g{n % 3}> .\n".encode() for n in range(1000))
-    with StoreLoader(tmp_path / "store") as loader:
-        loader.feed(quads[:7000])
-        loader.feed(quads[7000:])  # a feed may end mid-line
-    assert len(EmbeddedStore(tmp_path / "store", read_only=True)) == 1000
