@@ -83,8 +83,10 @@ def chrome_patterns() -> ChromePatterns:
     )
 
 
-def split_lines(normalised: str) -> list[Line]:
-    """Non-empty lines with their offsets and kinds."""
+def split_lines(normalised: str, *, run_on: bool = False) -> list[Line]:
+    """Non-empty lines with their offsets and kinds. With `run_on`, a line longer than RUN_ON_MIN is also cut
+    before the section and item markers printed inside it (`run_on_breaks`), for documents whose line breaks
+    were lost (a page copied as one paragraph)."""
     patterns = chrome_patterns()
     lines: list[Line] = []
     offset = 0
@@ -97,12 +99,50 @@ def split_lines(normalised: str) -> list[Line]:
             offset += len(raw)
             continue
         start = offset + (len(content) - len(content.lstrip()))
-        end = start + len(stripped)
-        kind, number, marker = classify(stripped, patterns)
-        lines.append(Line(len(lines), start, end, stripped, kind, number, start + marker, blank))
-        blank = False
+        cuts = run_on_breaks(stripped) if run_on and len(stripped) > RUN_ON_MIN else []
+        for piece_start, piece_end in zip([0, *cuts], [*cuts, len(stripped)], strict=True):
+            piece = stripped[piece_start:piece_end].rstrip()
+            kind, number, marker = classify(piece, patterns)
+            at = start + piece_start
+            lines.append(Line(len(lines), at, at + len(piece), piece, kind, number, at + marker, blank))
+            blank = False
         offset += len(raw)
     return lines
+
+
+# A line this long is a run-on paragraph, not a heading or one work item's first line.
+RUN_ON_MIN = 200
+_INLINE_MARKER = re.compile(
+    rf"(?:第[{_CN_DIGITS}]{{1,3}}(?:部分|章)|[{_CN_DIGITS}]{{1,3}}\s*、|\d{{1,3}}\s*[.、](?!\d)|[(][{_CN_DIGITS}]{{1,3}}[)]"
+    r"|[(]\d{1,3}[)]|[\u2460-\u249b])"
+)
+_BREAK_AFTER = "。;；!！?？"
+
+
+def run_on_breaks(text: str) -> list[int]:
+    """Offsets in a run-on line where a section or item starts: a marker after the end of a sentence or after
+    a space; the first section (一、) after the title; and the first item after a section's heading (一、加强党建
+    1.…), where no punctuation separates them."""
+    cuts: list[int] = []
+    for match in _INLINE_MARKER.finditer(text):
+        at = match.start()
+        before = text[:at].rstrip()
+        kind, number, _ = classify(text[at:])
+        if kind not in (Kind.SECTION, *ITEM_KINDS) or at == 0:
+            continue
+        after_sentence = before.endswith(tuple(_BREAK_AFTER)) or (before != text[:at] and bool(before))
+        first_section = kind is Kind.SECTION and number == 1 and not cuts and at <= LEAD_MAX * 2
+        after_heading = (
+            kind in ITEM_KINDS
+            and number == 1
+            and bool(cuts)
+            and classify(text[cuts[-1] :])[0] is Kind.SECTION
+            and at - cuts[-1] <= HEADING_MAX + 5
+            and not _SENTENCE_PUNCT.search(text[cuts[-1] : at])
+        )
+        if after_sentence or first_section or after_heading:
+            cuts.append(at)
+    return cuts
 
 
 def classify(text: str, patterns: ChromePatterns | None = None) -> tuple[Kind, int | None, int]:

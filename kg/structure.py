@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 from kg.lines import (
     ITEM_KINDS,
+    RUN_ON_MIN,
     Kind,
     Line,
     first_sentence_end,
@@ -36,7 +37,17 @@ _TRAILING = re.compile(r"[。;；,，\s]+$")
 
 
 def segment(doc: NormalisedDocument) -> DocumentStructure:
-    lines = split_lines(doc.text)
+    found = _segment(doc, split_lines(doc.text))
+    if not found.initiatives and any(len(line) > RUN_ON_MIN for line in doc.text.splitlines()):
+        # No work item at all, and paragraphs longer than any heading: the line breaks were probably lost, so
+        # read the section and item markers inside the lines. Documents that have items keep their reading.
+        run_on = _segment(doc, split_lines(doc.text, run_on=True))
+        if run_on.initiatives:
+            return run_on
+    return found
+
+
+def _segment(doc: NormalisedDocument, lines: list[Line]) -> DocumentStructure:
     boilerplate = _mark_repeats(lines)
     title, body = _title(lines, boilerplate)
     body = [line for line in body if line.index not in boilerplate and line.kind is not Kind.CHROME]

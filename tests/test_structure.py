@@ -180,3 +180,39 @@ def test_attachments_are_not_work_items():
 def test_crlf_documents_read_like_lf_ones():
     lf = "某市2020年教育工作要点\n\n一、加强党的建设\n\n1.深化政治理论学习。内容。\n\n2.加强基层党组织建设。内容。\n"
     assert structure_of(lf.replace("\n", "\r\n"))[1] == structure_of(lf)[1]
+
+
+RUN_ON = (
+    "某市2021年教育工作要点一、加强党的领导,落实立德树人1.深化理论学习。组织全系统干部开展专题学习,"
+    "推动学习贯彻走深走实,确保各项部署落到实处。2.加强基层党建。推进党组织标准化建设,提升组织力和政治功能,"
+    "做好发展党员工作。二、推进教育公平,扩大优质资源1.扩大学前教育资源。新建幼儿园10所,学前三年毛入园率达到95%以上。"
+    "  2.推进义务教育均衡发展。统筹城乡学校布局,改善薄弱学校办学条件,缩小校际差距。"
+)
+
+
+def test_a_run_on_document_is_read_by_its_inline_markers():
+    """Line breaks lost (a page copied as one paragraph): sections and items are cut at their printed markers,
+    the first section after the title and the first item right after a section heading included."""
+    s, titles, sections = structure_of(RUN_ON)
+    assert titles == [(1, "深化理论学习"), (2, "加强基层党建"), (1, "扩大学前教育资源"), (2, "推进义务教育均衡发展")]
+    assert sections[1] == "一、加强党的领导,落实立德树人" and sections[3] == "二、推进教育公平,扩大优质资源"
+    assert s.title is not None and s.title.quote(RUN_ON) == "某市2021年教育工作要点"
+
+
+def test_run_on_reading_is_only_a_fallback():
+    """A document that has work items keeps its line-by-line reading, inline (1)(2) sub-items included."""
+    long_item = "1.加强管理。" + "（1）完善制度,规范各项工作流程;" * 12 + "（2）强化督查。\n"
+    _, titles, _ = structure_of("某区教育工作要点\n一、加强管理\n" + long_item + "2.提升质量。内容。\n")
+    assert titles == [(1, "加强管理"), (2, "提升质量")]
+
+
+def test_every_seed_without_line_breaks_still_gives_work_items():
+    """The seeds with every line break removed: the numbered plans keep most of their items (the lead-sentence
+    plans 003 and 004 have no markers to cut at)."""
+    from conftest import SEEDS
+
+    found = {}
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text("utf-8").replace("\n", "")
+        found[path.stem[:3]] = len(structure_of(text)[0].initiatives)
+    assert found["000"] >= 30 and found["001"] >= 20 and found["002"] >= 25
