@@ -41,6 +41,8 @@ from kg.write import OUTPUT_FILES, DatasetWriter, graph_pieces, pack_pieces, unp
 
 # Below this many documents per worker, forking costs more than it saves.
 PARALLEL_MIN_DOCUMENTS = 8
+# Update the store in place when at most this share of the documents was re-extracted; else load it afresh.
+IN_PLACE_SHARE = 0.25
 
 ProgressHook = Callable[[int, int, str, "DocumentRecord | InputError"], None]
 
@@ -272,7 +274,9 @@ def _write_outputs(documents: list[CachedDocument], options: BuildOptions, repor
         if options.write_store
         else None
     )
-    in_place = sync is not None and sync.previous is not None
+    # Replacing graphs one by one pays while few changed; past that (or with another base IRI, which changes
+    # every graph) a fresh bulk load is faster and holds no changed graph in memory.
+    in_place = sync is not None and sync.previous is not None and report.extracted <= len(documents) * IN_PLACE_SHARE
 
     def write_graphs(folder: Path) -> None:
         observe = (lambda graph, pieces: sync.see(graph, pieces["graph.nq"], pieces["graph.nt"])) if sync else None

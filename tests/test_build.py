@@ -288,6 +288,14 @@ def test_the_store_is_updated_graph_by_graph(tmp_path):
     assert (out / "store").stat().st_ino != store_inode
     assert store_quads(out) == store_quads(clean)
 
+    # another base IRI changes every graph: loaded afresh too, not replaced graph by graph
+    store_inode = (out / "store").stat().st_ino
+    other = "https://example.org/kg/"
+    build([corpus], BuildOptions(out_dir=out, run_validation=False, base=other))
+    assert (out / "store").stat().st_ino != store_inode
+    build([corpus], BuildOptions(out_dir=clean, run_validation=False, base=other))
+    assert store_quads(out) == store_quads(clean)
+
 
 def test_the_build_loads_the_embedded_store(seed_build):
     from kg.store import open_built_store
