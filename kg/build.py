@@ -32,7 +32,7 @@ from kg.read import DEFAULT_MAX_BYTES, TEXT_SUFFIXES, read_document
 from kg.records import DocumentRecord, SourceDocument
 from kg.references import extract_references
 from kg.stats import DocumentStats, GraphSummary, StatsCollector
-from kg.store import STORE_MANIFEST, StoreSync, load_store
+from kg.store import STORE_MANIFEST, StoreSync, load_store, read_manifest
 from kg.structure import segment
 from kg.targets import extract_targets
 from kg.topics import assign_topics
@@ -269,14 +269,12 @@ def _write_outputs(documents: list[CachedDocument], options: BuildOptions, repor
     stats = StatsCollector(options.base)
     # An earlier build's store is updated in place, graph by graph, once the files are in place; without one (or
     # without the manifest of what it holds) a fresh store is loaded beside the files and moved with them.
-    sync = (
-        StoreSync(options.out_dir / "store", options.out_dir / "cache" / STORE_MANIFEST)
-        if options.write_store
-        else None
-    )
     # Replacing graphs one by one pays while few changed; past that (or with another base IRI, which changes
     # every graph) a fresh bulk load is faster and holds no changed graph in memory.
-    in_place = sync is not None and sync.previous is not None and report.extracted <= len(documents) * IN_PLACE_SHARE
+    store, manifest = options.out_dir / "store", options.out_dir / "cache" / STORE_MANIFEST
+    previous = read_manifest(store, manifest) if options.write_store else None
+    in_place = previous is not None and report.extracted <= len(documents) * IN_PLACE_SHARE
+    sync = StoreSync(store, manifest, previous if in_place else None) if options.write_store else None
 
     def write_graphs(folder: Path) -> None:
         observe = (lambda graph, pieces: sync.see(graph, pieces["graph.nq"], pieces["graph.nt"])) if sync else None
@@ -296,7 +294,7 @@ def _write_outputs(documents: list[CachedDocument], options: BuildOptions, repor
         writers["validation.ttl"] = lambda path: write_report(report.validation, path)
     write_atomically(options.out_dir, writers)
     if sync is not None:
-        sync.apply() if in_place else sync.record()
+        sync.finish()
     report.files = [options.out_dir / name for name in OUTPUT_FILES]
     report.files += [options.out_dir / "store"] if options.write_store else []
     report.files += [options.out_dir / "validation.ttl"] if options.run_validation else []

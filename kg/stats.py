@@ -8,7 +8,6 @@ from itertools import groupby
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from kg.iris import Iris
@@ -37,12 +36,6 @@ class BuiltStats:
     documents: list[DocumentStats]
 
 
-def compact(iri: URIRef) -> str:
-    """kg:Target, or <iri> outside the known namespaces."""
-    short = compact_iri(str(iri))
-    return short if short != str(iri) else f"<{iri}>"
-
-
 _PLAN_PROPERTIES = frozenset({str(KG.issuedBy), str(KG.planYear), str(DCTERMS.source)})
 
 
@@ -67,9 +60,9 @@ class GraphSummary:
 
 
 class StatsCollector:
-    """The counts of `triple_count`, `class_counts` and `document_stats`, gathered graph by graph as the build
-    writes them, so nothing has to keep every graph. Subjects never repeat across graphs (see kg/write.py), so
-    per-graph instance counts add up to the union's."""
+    """Triples, instances per kg: class and per-document counts, gathered graph by graph as the build writes them
+    (or as `read_back` reads them), so nothing has to keep every graph. Subjects never repeat across graphs (see
+    kg/write.py), so per-graph instance counts add up to the union's."""
 
     def __init__(self, base: str) -> None:
         self.iris = Iris(base)
@@ -92,7 +85,7 @@ class StatsCollector:
 
     def _count(self, summary: GraphSummary) -> None:
         self.triples += summary.triples
-        self.classes.update({compact(URIRef(c)): n for c, n in summary.instances if c.startswith(str(KG))})
+        self.classes.update({compact_iri(c): n for c, n in summary.instances if c.startswith(str(KG))})
 
     def result(self, doc_ids: list[str]) -> BuiltStats:
         documents = []

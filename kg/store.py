@@ -108,24 +108,17 @@ class StoreSync:
     again: a graph whose N-Quads changed is replaced, a graph no longer built is dropped, and all of it happens
     in one update, which Oxigraph applies as one transaction (all or nothing).
 
-    What the store holds is recorded in a manifest (graph IRI → SHA-256 of its N-Quads) written after each
-    successful load or update. With no store or no readable manifest, `previous` is None and the build loads a
-    fresh store instead.
+    What the store holds is recorded in a manifest (graph IRI → SHA-256 of its N-Quads, `read_manifest`) written
+    after each successful load or update. `previous` is that manifest when the store is to be updated in place,
+    None when the build loads a fresh store (then `finish` only records the new manifest).
     """
 
-    def __init__(self, store: Path, manifest: Path) -> None:
+    def __init__(self, store: Path, manifest: Path, previous: dict[str, str] | None) -> None:
         self.store = store
         self.manifest = manifest
-        self.previous = self._read_manifest() if store.is_dir() else None
+        self.previous = previous
         self.current: dict[str, str] = {}
         self.changed: dict[str, bytes] = {}
-
-    def _read_manifest(self) -> dict[str, str] | None:
-        try:
-            found = json.loads(self.manifest.read_text("utf-8"))
-        except (OSError, ValueError):
-            return None
-        return found if isinstance(found, dict) else None
 
     def see(self, graph: str, nquads: bytes, ntriples: bytes) -> None:
         """A graph as written to graph.nq and graph.nt."""
@@ -134,10 +127,9 @@ class StoreSync:
         if self.previous is not None and self.previous.get(graph) != digest:
             self.changed[graph] = ntriples
 
-    def apply(self) -> None:
-        """Replace the changed graphs and drop the removed ones in the existing store, then record the manifest."""
-        assert self.previous is not None
-        removed = sorted(set(self.previous) - set(self.current))
+    def finish(self) -> None:
+        """In place: replace the changed graphs and drop the removed ones. Then record the manifest."""
+        removed = sorted(set(self.previous or ()) - set(self.current))
         if removed or self.changed:
             drops = " ;\n".join(f"DROP SILENT GRAPH <{graph}>" for graph in [*removed, *sorted(self.changed)])
             # N-Triples is valid SPARQL triple syntax
@@ -148,10 +140,18 @@ class StoreSync:
             store.oxigraph.update(f"{drops} ;\nINSERT DATA {{\n{inserts}\n}}" if inserts else drops)
             store.flush()
             del store
-        self.record()
-
-    def record(self) -> None:
         self.manifest.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.manifest.with_name(f".tmp-{self.manifest.name}")
         temporary.write_text(json.dumps(self.current, sort_keys=True, indent=0), "utf-8")
         os.replace(temporary, self.manifest)
+
+
+def read_manifest(store: Path, manifest: Path) -> dict[str, str] | None:
+    """What an earlier build's store holds, or None when there is no store or no readable manifest."""
+    if not store.is_dir():
+        return None
+    try:
+        found = json.loads(manifest.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) else None

@@ -24,11 +24,6 @@ def topic_rules() -> dict:
 
 
 @cache
-def _all_keywords() -> tuple[str, ...]:
-    return tuple(sorted({k for keywords in topic_rules()["topics"].values() for k in keywords}))
-
-
-@cache
 def _topics_of() -> dict[str, tuple[str, ...]]:
     """keyword → the topics it counts for"""
     found: dict[str, list[str]] = {}
@@ -48,7 +43,7 @@ def assign_topics(doc: NormalisedDocument, structure: DocumentStructure) -> dict
     weights = rules["weights"]
     sections = {s.position: s.heading.quote(text) for s in structure.sections}
     out: dict[int, tuple[str, ...]] = {}
-    keywords = _all_keywords()
+    keywords = sorted(_topics_of())
     for initiative in structure.initiatives:
         places = (
             (initiative.title.quote(text), weights["title"]),
