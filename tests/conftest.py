@@ -1,9 +1,10 @@
-"""Shared fixtures: the seed corpus and a one-time build of it; a server running on a thread."""
+"""Shared fixtures: the seed corpus and a one-time build of it; a server running on a thread and its answers."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,23 @@ def seed_build(tmp_path_factory: pytest.TempPathFactory, seed_paths: list[Path])
     out = tmp_path_factory.mktemp("seed-build")
     report = build([SEEDS], BuildOptions(out_dir=out))
     return out, report
+
+
+@dataclass(frozen=True)
+class Response:
+    """An HTTP answer as the server tests read it."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("Content-Type", "")
 
 
 def running(server: Any) -> Iterator[Any]:

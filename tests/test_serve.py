@@ -17,11 +17,10 @@ import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pyoxigraph as ox
 import pytest
-from conftest import running
+from conftest import Response, running
 from SPARQLWrapper import CSV, JSON, POSTDIRECTLY, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
@@ -72,21 +71,6 @@ def server(store: ox.Store) -> Iterator[SparqlServer]:
 @pytest.fixture(scope="module")
 def endpoint(server: SparqlServer) -> str:
     return server.url
-
-
-@dataclass(frozen=True)
-class Response:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8")
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("Content-Type", "")
 
 
 def request(

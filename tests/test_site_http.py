@@ -9,12 +9,11 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import running
+from conftest import Response, running
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -62,17 +61,6 @@ def site(seed_build, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def server(seed_build, site: Path) -> Iterator[SparqlServer]:
     store = open_built_store(seed_build[0])
     yield from running(make_server(store.oxigraph, site=site))
-
-
-@dataclass(frozen=True)
-class Response:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8")
 
 
 def get(server: SparqlServer, path: str, accept: str | None = None, method: str = "GET") -> Response:
