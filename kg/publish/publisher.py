@@ -24,11 +24,12 @@ from kg.publish.markup import safe_url
 from kg.publish.ontology_page import load_ontology, ontology_json_ld, ontology_page, ontology_turtle
 from kg.publish.paths import SitePaths
 from kg.publish.queries_page import queries_page
-from kg.publish.rdf_files import context, json_ld, to_graph, turtle
+from kg.publish.rdf_files import json_ld, to_graph, turtle
 from kg.publish.site import SiteContext
 from kg.publish.staging import StagedSite
 from kg.publish.void import Dump, counts, describe
 from kg.saved_queries import list_saved
+from kg.write import published_context
 
 DEFAULT_LICENSE = "https://www.apache.org/licenses/LICENSE-2.0"
 
@@ -89,7 +90,7 @@ def publish(
             site.write(item.file, item.render())
             pages.append(item.file)
 
-        json_context = context()
+        json_context = published_context()
         for resource in descriptions.resources:
             stem = descriptions.paths[resource]
             graph = to_graph(descriptions.triples(corpus, resource))

@@ -9,20 +9,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from importlib import resources
 
 from rdflib import Graph
 
 from kg.namespaces import PREFIXES
+from kg.write import published_context
 
 VOCAB_PREFIXES = {
     "ind": "https://w3id.org/edu-policy-kg/vocab/indicators/",
     "topic": "https://w3id.org/edu-policy-kg/vocab/topics/",
 }
-
-
-def context() -> dict:
-    return json.loads(resources.files("kg").joinpath("context.jsonld").read_text("utf-8"))
 
 
 def to_graph(triples: Iterable[tuple]) -> Graph:
@@ -39,7 +35,7 @@ def turtle(graph: Graph) -> bytes:
 
 
 def json_ld(graph: Graph, ctx: dict | None = None) -> bytes:
-    ctx = ctx if ctx is not None else context()
+    ctx = ctx if ctx is not None else published_context()
     document = json.loads(graph.serialize(format="json-ld", context=ctx["@context"], auto_compact=True))
     if isinstance(document, list):  # rdflib gives a bare list for an empty graph
         document = {"@context": ctx["@context"], "@graph": document}
