@@ -24,6 +24,7 @@ from rdflib import Graph
 from kg.negotiation import negotiate
 from kg.publish.paths import SitePaths
 from kg.publish.staging import read_marker
+from kg.write import sorted_ntriples
 
 HTML = "text/html; charset=utf-8"
 CONTENT_TYPES = {
@@ -117,9 +118,7 @@ class SiteFiles:
             links = [f'<{target.name}{s}>; rel="alternate"; type="{m}"' for m, s in offers if s != suffix]
             headers.append(("Link", ", ".join(links)))
         if suffix == ".nt":  # rdflib, not Oxigraph: literals keep their language tags as written
-            graph = Graph().parse(target.with_name(target.name + ".ttl"), format="turtle")
-            lines = sorted({line for line in graph.serialize(format="nt").split("\n") if line.strip()})
-            body = ("\n".join(lines) + "\n").encode("utf-8")
+            body = sorted_ntriples(Graph().parse(target.with_name(target.name + ".ttl"), format="turtle"))
             return Answer(200, CONTENT_TYPES[".nt"], body, headers=tuple(headers))
         return Answer(200, CONTENT_TYPES[suffix], file=target.with_name(name), headers=(*headers, *_security(suffix)))
 
