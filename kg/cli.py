@@ -100,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--password", help="password")
     load.add_argument("--prune", action="store_true", help="delete this project's graphs no longer in the build")
     load.add_argument("--timeout", type=float, default=60.0, help="seconds to wait per request (default 60)")
-    load.add_argument("--out", type=Path, default=Path("out"), help="folder holding graph.trig (default: out)")
+    load.add_argument("--out", type=Path, default=Path("out"), help="folder holding graph.nq (default: out)")
     load.add_argument("--base", default=DEFAULT_BASE, help=f"base IRI of the build (default: {DEFAULT_BASE})")
     load.set_defaults(handler=_load)
 
@@ -332,7 +332,10 @@ def _load(args: argparse.Namespace) -> int:
     endpoint = Endpoint(
         args.endpoint, store_url=args.graph_store, user=args.user, password=args.password, timeout=args.timeout
     )
-    report = load(endpoint, local_graphs(_load_built(args.out), args.base), base=args.base, prune=args.prune)
+    nquads = args.out / "graph.nq"
+    if not nquads.is_file():
+        raise UsageError(f"{nquads}: no built graph here (run `kg build PATH --out {args.out}` first)")
+    report = load(endpoint, local_graphs(nquads, args.base), base=args.base, prune=args.prune)
     for graph, reason in report.failed:
         print(f"kg load: error: {graph.rsplit('/', 1)[-1]} (graph <{graph}>) was not loaded: {reason}", file=sys.stderr)
     print(

@@ -9,15 +9,13 @@ validation, the scorer): `to_rdflib` parses the N-Quads.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import groupby
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 
 from kg.namespaces import PREFIXES
-
-
-def iri(value: str) -> ox.NamedNode:
-    return ox.NamedNode(value)
 
 
 def text(value: str, lang: str | None = None) -> ox.Literal:
@@ -97,3 +95,12 @@ def parse_nquads(data: bytes) -> Dataset:
         dataset.bind(prefix, namespace)
     dataset.parse(data=data, format="nquads")
     return dataset
+
+
+def read_graphs(nquads: Path) -> Iterator[tuple[str, list[ox.Triple]]]:
+    """The named graphs of an N-Quads file written graph after graph (the build's graph.nq), one at a time, so
+    a large build is never held whole."""
+    with nquads.open("rb") as handle:
+        quads = ox.parse(handle, ox.RdfFormat.N_QUADS)
+        for name, group in groupby(quads, key=lambda quad: quad.graph_name.value):
+            yield name, [quad.triple for quad in group]

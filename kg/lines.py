@@ -112,6 +112,8 @@ def split_lines(normalised: str, *, run_on: bool = False) -> list[Line]:
 
 # A line this long is a run-on paragraph, not a heading or one work item's first line.
 RUN_ON_MIN = 200
+# In a run-on line, the first section (一、) is cut off what precedes it only this close to the start: a title.
+RUN_ON_TITLE_MAX = 80
 _INLINE_MARKER = re.compile(
     rf"(?:第[{_CN_DIGITS}]{{1,3}}(?:部分|章)|[{_CN_DIGITS}]{{1,3}}\s*、|\d{{1,3}}\s*[.、](?!\d)|[(][{_CN_DIGITS}]{{1,3}}[)]"
     r"|[(]\d{1,3}[)]|[\u2460-\u249b])"
@@ -131,7 +133,7 @@ def run_on_breaks(text: str) -> list[int]:
         if kind not in (Kind.SECTION, *ITEM_KINDS) or at == 0:
             continue
         after_sentence = before.endswith(tuple(_BREAK_AFTER)) or (before != text[:at] and bool(before))
-        first_section = kind is Kind.SECTION and number == 1 and not cuts and at <= LEAD_MAX * 2
+        first_section = kind is Kind.SECTION and number == 1 and not cuts and at <= RUN_ON_TITLE_MAX
         after_heading = (
             kind in ITEM_KINDS
             and number == 1

@@ -12,10 +12,13 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 
-from rdflib import Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import Graph, Literal
 from rdflib.compare import to_canonical_graph
 
+from kg.graphset import read_graphs
 from kg.namespaces import DEFAULT_BASE, KG
 from kg.remote import Endpoint, RemoteError, delete_graph, put_graph, remote_query
 from kg.write import sorted_ntriples
@@ -32,12 +35,11 @@ class LoadReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (graph, reason)
 
 
-def local_graphs(dataset: Dataset, base: str = DEFAULT_BASE) -> dict[str, bytes]:
-    """Every non-empty named graph of the build, and the ontology, as sorted N-Triples."""
+def local_graphs(nquads: Path, base: str = DEFAULT_BASE) -> dict[str, bytes]:
+    """Every non-empty named graph of the build (its graph.nq, read a graph at a time), and the ontology, as
+    N-Triples in the build's sorted order."""
     graphs = {
-        str(graph.identifier): sorted_ntriples(graph)
-        for graph in dataset.graphs()
-        if len(graph) and isinstance(graph.identifier, URIRef)
+        name: ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES) for name, triples in read_graphs(nquads) if triples
     }
     ontology = Graph().parse(data=resources.files("kg").joinpath("ontology.ttl").read_text("utf-8"), format="turtle")
     # The ontology's owl:unionOf lists are blank nodes: canonical labels keep its digest stable between runs.

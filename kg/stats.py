@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from itertools import groupby
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
+from kg.graphset import read_graphs
 from kg.iris import Iris
 from kg.namespaces import KG, compact_iri
 
@@ -121,13 +121,11 @@ def read_back(nquads: Path) -> BuiltStats:
     followed by `graph/`, and a document's graph is the one holding a work plan."""
     collector: StatsCollector | None = None
     doc_ids: list[str] = []
-    with nquads.open("rb") as handle:
-        for name, quads in groupby(ox.parse(handle, ox.RdfFormat.N_QUADS), key=lambda quad: quad.graph_name.value):
-            triples = [quad.triple for quad in quads]
-            collector = collector or StatsCollector(name[: name.rfind("graph/")])
-            doc_id = _document_key(name, triples)
-            collector.add_graph(name, triples, doc_id)
-            doc_ids += [doc_id] if doc_id else []
+    for name, triples in read_graphs(nquads):
+        collector = collector or StatsCollector(name[: name.rfind("graph/")])
+        doc_id = _document_key(name, triples)
+        collector.add_graph(name, triples, doc_id)
+        doc_ids += [doc_id] if doc_id else []
     return collector.result(doc_ids) if collector else BuiltStats(0, {}, [])
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEEDS
-from rdflib import Dataset
 
 from kg.build import BuildOptions, build
 from kg.cli import main
@@ -86,9 +85,7 @@ def server(tmp_path):
 
 def built(out: Path, paths: list[Path]) -> dict[str, bytes]:
     build(paths, BuildOptions(out_dir=out, run_validation=False))
-    dataset = Dataset()
-    dataset.parse(out / "graph.trig", format="trig")
-    return local_graphs(dataset)
+    return local_graphs(out / "graph.nq")
 
 
 def graph_count(endpoint: Endpoint, graph: str) -> int:
@@ -98,9 +95,7 @@ def graph_count(endpoint: Endpoint, graph: str) -> int:
 
 def test_loaded_server_answers_every_saved_query_like_the_embedded_store(server, seed_build):
     out, _ = seed_build
-    dataset = Dataset()
-    dataset.parse(out / "graph.trig", format="trig")
-    report = load(server.endpoint, local_graphs(dataset))
+    report = load(server.endpoint, local_graphs(out / "graph.nq"))
     assert not report.failed and len(report.uploaded) >= 8
     embedded = EmbeddedStore()
     embedded.load_trig((out / "graph.trig").read_bytes())
