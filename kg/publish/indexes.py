@@ -12,7 +12,7 @@ from kg.namespaces import KG
 from kg.publish import charts
 from kg.publish.layout import Page
 from kg.publish.markup import Markup, el, join, safe_url
-from kg.publish.pages_plan import plan_title
+from kg.publish.pages_plan import plan_counts, plan_title
 from kg.publish.pages_policy import citing_rows
 from kg.publish.pages_vocab import bilingual
 from kg.publish.paths import VOCAB_IRI
@@ -31,14 +31,6 @@ def _table(headers: list[str], rows: list[list[object]], numeric: tuple[str, ...
         el("tr", {}, [el("td", {"class": cls}, cell) for cell, cls in zip(row, classes, strict=True)]) for row in rows
     ]
     return el("table", {}, head, body)
-
-
-def plan_counts(ctx: SiteContext, plan: URIRef) -> tuple[int, int, int]:
-    corpus = ctx.corpus
-    initiatives = corpus.initiatives(plan)
-    targets = sum(len(corpus.targets(i)) for i in initiatives)
-    references = len({r for i in initiatives for r in corpus.references(i)} | set(corpus.references(plan)))
-    return len(initiatives), targets, references
 
 
 # ---- governments ---------------------------------------------------------------------------------------------------

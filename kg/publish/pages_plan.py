@@ -34,6 +34,16 @@ def plan_title(ctx: SiteContext, plan: URIRef) -> str:
     return f"{place} {corpus.year(plan) or ''} work plan (untitled)".replace("  ", " ")
 
 
+def plan_counts(ctx: SiteContext, plan: URIRef) -> tuple[int, int, int]:
+    """(initiatives, targets, cited policies) of a plan; a reference counts once whether an initiative or the plan
+    holds it."""
+    corpus = ctx.corpus
+    initiatives = corpus.initiatives(plan)
+    targets = sum(len(corpus.targets(i)) for i in initiatives)
+    references = len({r for i in initiatives for r in corpus.references(i)} | set(corpus.references(plan)))
+    return len(initiatives), targets, references
+
+
 def crumbs_for(ctx: SiteContext, plan: URIRef | None) -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = [("index.html", "Home"), ("plans.html", "Plans")]
     if plan is not None:
@@ -46,8 +56,7 @@ def plan_page(ctx: SiteContext, file: str, plan: URIRef) -> Page:
     government = corpus.government_of(plan)
     evidence = corpus.values(plan, KG.governmentEvidence)
     initiatives = corpus.initiatives(plan)
-    targets = sum(len(corpus.targets(i)) for i in initiatives)
-    references = sorted({r for i in initiatives for r in corpus.references(i)} | set(corpus.references(plan)))
+    _, targets, references = plan_counts(ctx, plan)
     inferred = corpus.value(plan, KG.governmentInferred)
     summary = facts(
         [
@@ -60,7 +69,7 @@ def plan_page(ctx: SiteContext, file: str, plan: URIRef) -> Page:
                 "Source 原文",
                 ctx.link(file, corpus.value(plan, KG.sourceDocument), str(corpus.value(plan, DCTERMS.source) or "")),
             ),
-            ("Contents", f"{len(initiatives)} initiatives, {targets} targets, {len(references)} cited policies"),
+            ("Contents", f"{len(initiatives)} initiatives, {targets} targets, {references} cited policies"),
         ]
     )
     legend = el(

@@ -9,7 +9,7 @@ from kg.namespaces import KG
 from kg.publish.blocks import facts, relation, sentence_with_quote, statements, target_summary
 from kg.publish.layout import Page
 from kg.publish.markup import Markup, el, join
-from kg.publish.pages_plan import plan_title
+from kg.publish.pages_plan import plan_counts, plan_title
 from kg.publish.site import SiteContext, simplified_line
 
 
@@ -113,16 +113,14 @@ def government_page(ctx: SiteContext, file: str, government: URIRef) -> Page:
         )
         rows = []
         for plan in plans:
-            initiatives = corpus.initiatives(plan)
-            targets = sum(len(corpus.targets(i)) for i in initiatives)
-            references = len({r for i in initiatives for r in corpus.references(i)} | set(corpus.references(plan)))
+            initiatives, targets, references = plan_counts(ctx, plan)
             rows.append(
                 el(
                     "tr",
                     {},
                     el("td", {}, str(corpus.year(plan) or "")),
                     el("td", {}, ctx.link(file, plan, plan_title(ctx, plan))),
-                    el("td", {"class": "num"}, len(initiatives)),
+                    el("td", {"class": "num"}, initiatives),
                     el("td", {"class": "num"}, targets),
                     el("td", {"class": "num"}, references),
                 )
