@@ -193,14 +193,7 @@ class Corpus:
 
     def province_of(self, government: URIRef) -> URIRef:
         """The topmost division above `government` in the graph (itself for a province)."""
-        seen = {government}
-        current = government
-        while True:
-            parent = self.value(current, KG.withinDivision)
-            if not isinstance(parent, URIRef) or parent in seen:
-                return current
-            seen.add(parent)
-            current = parent
+        return self.chain(government)[0]
 
     def chain(self, government: URIRef) -> list[URIRef]:
         """`government` and its ancestors, province first."""
