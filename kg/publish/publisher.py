@@ -125,7 +125,7 @@ def publish(
             Dump(name, site.write_with(name, lambda out, source=built_dir / source: files.gzip_into(source, out)))
             for name, source in files.DUMPS.items()
         ]
-        void = describe(corpus, base_url, dumps, _examples(ctx), license)
+        void = describe(corpus, numbers, base_url, dumps, _examples(ctx), license)
         site.write("void.ttl", turtle(void))
         site.write("void.jsonld", json_ld(void, json_context))
         site.write("style.css", files.stylesheet())

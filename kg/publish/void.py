@@ -47,13 +47,20 @@ def counts(corpus: Corpus) -> dict[str, int]:
     }
 
 
-def describe(corpus: Corpus, base_url: str, dumps: list[Dump], examples: list[URIRef], license: str | None) -> Graph:
+def describe(
+    corpus: Corpus,
+    numbers: dict[str, int],
+    base_url: str,
+    dumps: list[Dump],
+    examples: list[URIRef],
+    license: str | None,
+) -> Graph:
+    """The VoID and DCAT description; `numbers` are the corpus's `counts`, made once for the home page too."""
     graph = Graph()
     for prefix, namespace in {**PREFIXES, "void": str(VOID), "dcat": str(DCAT), "foaf": str(FOAF)}.items():
         graph.bind(prefix, namespace)
     here = base_url + "void.ttl#"
     dataset = URIRef(here + "dataset")
-    numbers = counts(corpus)
     add = graph.add
     add((dataset, RDF.type, VOID.Dataset))
     add((dataset, RDF.type, DCAT.Dataset))
