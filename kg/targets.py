@@ -11,6 +11,7 @@ indicator, and the indicator concept it measures (`kg/indicators.py`).
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from kg.indicators import label_in, match_indicator
 from kg.normalise import normalise_text
@@ -29,6 +30,11 @@ CUE_WINDOW = 10  # characters before a number searched for its comparator and cu
 _CLAUSE_END = re.compile(r"[,，;；。:：!?！？\r\n]")
 _QUOTED = re.compile(r"“[^“”\n]{0,30}”")
 _CN_COUNT = re.compile(r"[一二两三四五六七八九十]个$")
+_SPACES = re.compile(r"\s+")
+_LEADING_TIME = (
+    re.compile(r"(?:到|至)?\s*(?:19|20)\d{2}\s*年(?:底|末)?(?:前)?\s*,?"),
+    re.compile(r"(?:[1-9]|1[0-2])月底?前"),
+)
 
 
 def extract_targets(
@@ -82,6 +88,26 @@ def _distributed(indicator: str | None) -> list[str | None]:
     if match is None:
         return [indicator]
     return [match.group(1) + match.group(3), match.group(2) + match.group(3)]
+
+
+@cache
+def _deadline_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(pattern) for pattern in rules()["deadline_year_patterns"])
+
+
+@cache
+def _plan_year_month() -> re.Pattern[str]:
+    return re.compile(rules()["plan_year_month"])
+
+
+@cache
+def _strip_words() -> tuple[tuple[re.Pattern[str], ...], tuple[str, ...], tuple[str, ...]]:
+    """`_strip`'s leading patterns, leading words, and trailing words longest first (不超过 before 超过)."""
+    words = rules()
+    leading = (*_LEADING_TIME, re.compile(words["ordinal_prefix"]))
+    prefixes = tuple(words["indicator_strip_prefixes"] + words["light_verbs"])
+    cues = words["light_verbs"] + words["at_least_before"] + words["at_most_before"]
+    return leading, prefixes, tuple(sorted(cues, key=len, reverse=True))
 
 
 # --- what is not a target ----------------------------------------------------------------------------------
@@ -167,8 +193,8 @@ def _deadline(text: str, span: Span, plan_year: int | None, blocked: list[Span])
     words = rules()
     sentence = sentence_span(text, span)
     years: list[tuple[int, int]] = []  # (distance, year)
-    for pattern in words["deadline_year_patterns"]:
-        for match in re.finditer(pattern, text[sentence.start : sentence.end]):
+    for pattern in _deadline_patterns():
+        for match in pattern.finditer(text[sentence.start : sentence.end]):
             at = sentence.start + match.start(1)
             if any(b.start <= at < b.end for b in blocked):
                 continue
@@ -181,8 +207,7 @@ def _deadline(text: str, span: Span, plan_year: int | None, blocked: list[Span])
     if plan_year is not None and any(word in sentence_text for word in words["next_year_words"]):
         return plan_year + 1
     if plan_year is not None and (
-        any(word in sentence_text for word in words["plan_year_words"])
-        or re.search(words["plan_year_month"], sentence_text)
+        any(word in sentence_text for word in words["plan_year_words"]) or _plan_year_month().search(sentence_text)
     ):
         return plan_year
     return None
@@ -210,7 +235,7 @@ def _indicator(doc: NormalisedDocument, clause: Span, quantity: Quantity, others
         separator = max(text.rfind(mark, start, quantity.number.start) for mark in "、和及与")
         start = separator + 1 if separator >= 0 else start
     end = min([q.number.start for q in others if quantity.span.end <= q.number.start <= clause.end], default=clause.end)
-    time = re.compile(words["plan_year_month"]).search(text, quantity.span.end, end)
+    time = _plan_year_month().search(text, quantity.span.end, end)
     end = time.start() if time else end
     head = _strip(text, Span(start, quantity.number.start))
     tail = _tail(text, Span(quantity.span.end, end))
@@ -297,29 +322,24 @@ def _pos_flags(phrase: str) -> list[str]:
 
 def _strip(text: str, span: Span) -> Span:
     """Drop time words, ordinals, light verbs and cue words at either end of a phrase (确保, 全市, 年内, 至少办好)."""
-    words = rules()
+    leading, prefixes, suffixes = _strip_words()
     start, end = span.start, span.end
     changed = True
     while changed and start < end:
         changed = False
-        for pattern in (
-            r"(?:到|至)?\s*(?:19|20)\d{2}\s*年(?:底|末)?(?:前)?\s*,?",
-            r"(?:[1-9]|1[0-2])月底?前",
-            words["ordinal_prefix"],
-        ):
-            found = re.match(pattern, text[start:end])
+        for pattern in leading:
+            found = pattern.match(text[start:end])
             if found and found.end():
                 start += found.end()
                 changed = True
-        for prefix in words["indicator_strip_prefixes"] + words["light_verbs"]:
+        for prefix in prefixes:
             if text.startswith(prefix, start, end):
                 start += len(prefix)
                 changed = True
     changed = True
     while changed and end > start:
         changed = False
-        cues = words["light_verbs"] + words["at_least_before"] + words["at_most_before"]
-        for suffix in sorted(cues, key=len, reverse=True):  # 不超过 before 超过
+        for suffix in suffixes:
             if text.endswith(suffix, start, end) and end - len(suffix) >= start:
                 end -= len(suffix)
                 changed = True
@@ -345,4 +365,4 @@ def _tail(text: str, span: Span) -> Span:
 
 
 def _clean(phrase: str) -> str:
-    return re.sub(r"\s+", "", phrase).strip("、,，的")
+    return _SPACES.sub("", phrase).strip("、,，的")
