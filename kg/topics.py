@@ -43,7 +43,7 @@ def assign_topics(doc: NormalisedDocument, structure: DocumentStructure) -> dict
     weights = rules["weights"]
     sections = {s.position: s.heading.quote(text) for s in structure.sections}
     out: dict[int, tuple[str, ...]] = {}
-    keywords = sorted(_topics_of())
+    keywords = _topics_of()
     for initiative in structure.initiatives:
         places = (
             (initiative.title.quote(text), weights["title"]),
