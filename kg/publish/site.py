@@ -4,7 +4,7 @@ literals into escaped, relative HTML."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
@@ -29,6 +29,7 @@ class SiteContext:
     base_url: str
     ontology: Graph
     license: str | None = None
+    _term_labels: dict[tuple[Node, str], str | None] = field(default_factory=dict, repr=False)
 
     # ---- links -------------------------------------------------------------------------------------------------
 
@@ -69,9 +70,12 @@ class SiteContext:
         return el("span", {"lang": "zh"} if _CJK.search(label) else {}, label)
 
     def term_label(self, iri: Node, language: str) -> str | None:
-        """An ontology term's label in `language` (`en` or `zh`), or None."""
-        found = pick((v for v in self.ontology.objects(iri, RDFS.label) if isinstance(v, Literal)), (language,))
-        return None if found is None else str(found)
+        """An ontology term's label in `language` (`en` or `zh`), or None; remembered (every statements row asks)."""
+        key = (iri, language)
+        if key not in self._term_labels:
+            found = pick((v for v in self.ontology.objects(iri, RDFS.label) if isinstance(v, Literal)), (language,))
+            self._term_labels[key] = None if found is None else str(found)
+        return self._term_labels[key]
 
     def term(self, from_file: str, iri: Node) -> Markup:
         """A property or class: compact name linked to the ontology page, its English label as the tooltip."""
