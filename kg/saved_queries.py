@@ -13,7 +13,10 @@ A parameter line is `NAME TYPE DEFAULT — description`, DEFAULT `-` for none. V
 type, serialised by rdflib (which escapes them), and are joined to the query as a `VALUES` block at the top of
 its WHERE clause — the standard binding that every SPARQL 1.1 server understands — so a value holding quotes,
 braces or `} ; DROP ALL ; {` is only ever a literal. Write queries so parameters are used in the top-level group
-(a FILTER inside a UNION branch does not see them). Type `title` binds the title's search key (simplified, no
+(a FILTER inside a UNION branch does not see them), or mark the one group that uses them with a line
+`# VALUES (parameters)`: the block then takes that line's place. That lets a query resolve its parameter in a
+subquery of its own (a topic label to its concept, say), which query planners such as Oxigraph's evaluate first,
+so the rest of the query only looks at what matches instead of the whole graph. Type `title` binds the title's search key (simplified, no
 punctuation), which matches the `skos:hiddenLabel` keys every policy carries.
 """
 
@@ -35,6 +38,7 @@ QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 PARAM_TYPES = ("string", "title", "integer", "decimal", "boolean", "year", "iri")
 _HEADER = re.compile(r"^#\s*([a-z-]+):\s*(.*)$")
 _PARAM = re.compile(r"^(\w+)\s+(\w+)\s+(\S+)\s*(?:—|--)\s*(.+)$")
+_VALUES_LINE = re.compile(r"^[ \t]*(# VALUES \(parameters\))[ \t]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -167,13 +171,18 @@ def to_term(query_name: str, param: Param, raw: str) -> Node:
 
 
 def with_values(text: str, bound: dict[Variable, Node]) -> str:
-    """The query with a VALUES block for `bound` opening its top-level group."""
+    """The query with a VALUES block for `bound` in place of its `# VALUES (parameters)` line, or else opening
+    its top-level group."""
     if not bound:
         return text
     names = " ".join(f"?{name}" for name in bound)
     terms = " ".join(term.n3() for term in bound.values())
+    block = f"VALUES ({names}) {{ ({terms}) }}"
+    marked = _VALUES_LINE.search(text)
+    if marked:
+        return f"{text[: marked.start(1)]}{block}{text[marked.end(1) :]}"
     brace = _top_level_brace(text)
-    return f"{text[: brace + 1]}\n  VALUES ({names}) {{ ({terms}) }}\n{text[brace + 1 :]}"
+    return f"{text[: brace + 1]}\n  {block}\n{text[brace + 1 :]}"
 
 
 def _top_level_brace(text: str) -> int:

@@ -65,6 +65,9 @@ def test_every_saved_query_has_a_header_and_a_case():
 )
 def test_parameter_values_are_only_ever_literals(store, hostile):
     assert run(store, "governments_citing_policy", {"policy": hostile}) == []
+    # these two bind their parameter at a `# VALUES (parameters)` line inside a subquery
+    assert run(store, "initiatives_by_topic", {"topic": hostile}) == []
+    assert run(store, "targets_by_indicator", {"indicator": hostile}) == []
     assert len(store) > 1000  # nothing was dropped or deleted
 
 
@@ -84,3 +87,13 @@ def test_values_block_opens_the_where_clause():
     bound = with_values(text, bindings(query, {}))
     assert bound.index("VALUES") > bound.index("WHERE {")
     assert QUERIES_DIR.is_dir()
+
+
+def test_values_block_takes_the_place_of_its_marker_line():
+    text = "SELECT ?a WHERE {\n  { SELECT ?a WHERE {\n      # VALUES (parameters)\n      ?a ?b ?c } }\n}"
+    bound = with_values(text, bindings(load("governments_citing_policy"), {}))
+    assert "# VALUES (parameters)" not in bound
+    inner = bound.index("{ SELECT ?a WHERE {")
+    assert bound.index("VALUES (?policy ?include_derived)") > inner
+    assert bound.count("VALUES") == 1
+    assert bound.endswith("?a ?b ?c } }\n}")
