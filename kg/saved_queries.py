@@ -16,8 +16,8 @@ braces or `} ; DROP ALL ; {` is only ever a literal. Write queries so parameters
 (a FILTER inside a UNION branch does not see them), or mark the one group that uses them with a line
 `# VALUES (parameters)`: the block then takes that line's place. That lets a query resolve its parameter in a
 subquery of its own (a topic label to its concept, say), which query planners such as Oxigraph's evaluate first,
-so the rest of the query only looks at what matches instead of the whole graph. Type `title` binds the title's search key (simplified, no
-punctuation), which matches the `skos:hiddenLabel` keys every policy carries.
+so the rest of the query only looks at what matches instead of the whole graph. Type `title` binds the title's
+search key (simplified, no punctuation), which matches the `skos:hiddenLabel` keys every policy carries.
 """
 
 from __future__ import annotations
