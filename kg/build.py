@@ -27,7 +27,7 @@ from kg.iris import Iris
 from kg.linking import link_policies
 from kg.namespaces import DEFAULT_BASE
 from kg.normalise import normalise
-from kg.rdf_mapping import add_build, add_vocabularies, build_key, map_own_graph, map_shared
+from kg.rdf_mapping import add_build, add_citation_counts, add_vocabularies, build_key, map_own_graph, map_shared
 from kg.read import DEFAULT_MAX_BYTES, TEXT_SUFFIXES, read_document
 from kg.records import DocumentRecord, SourceDocument
 from kg.references import extract_references
@@ -211,8 +211,10 @@ def shared_graphs(records: list[DocumentRecord], iris: Iris) -> GraphSet:
     shared = GraphSet()
     build = add_build(shared, iris, [record.source for record in records])
     add_vocabularies(shared, iris)
-    for record in link_policies(records):
+    linked = link_policies(records)
+    for record in linked:
         map_shared(shared, iris, record, build)
+    add_citation_counts(shared, iris, linked)
     return shared
 
 

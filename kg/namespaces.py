@@ -60,6 +60,10 @@ class KG(DefinedNamespace):
     adminLevel: URIRef
     withinDivision: URIRef
     fullName: URIRef
+    # work plan counts
+    initiativeCount: URIRef
+    targetCount: URIRef
+    referenceCount: URIRef
     # initiative and section
     partOf: URIRef
     inPlan: URIRef
@@ -88,6 +92,9 @@ class KG(DefinedNamespace):
     tier: URIRef
     scope: URIRef
     derivedFrom: URIRef
+    citingPlanCount: URIRef
+    implementsCount: URIRef
+    draftsCount: URIRef
     # provenance
     hasSpan: URIRef
     sha256: URIRef

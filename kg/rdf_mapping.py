@@ -123,8 +123,12 @@ class DocumentMapper:
         self._government()
         sections = self._sections()
         initiatives = self._initiatives(sections)
-        self._references(initiatives)
-        self._targets(initiatives)
+        references = self._references(initiatives)
+        targets = self._targets(initiatives)
+        # stated, so an overview of every plan reads three numbers instead of counting each plan's nodes
+        self.add(self.plan, KG.initiativeCount, typed(len(initiatives), XSD.nonNegativeInteger))
+        self.add(self.plan, KG.targetCount, typed(targets, XSD.nonNegativeInteger))
+        self.add(self.plan, KG.referenceCount, typed(references, XSD.nonNegativeInteger))
 
     def map_shared(self) -> None:
         """What the document adds to the shared graphs: its government's divisions and department, and the
@@ -276,9 +280,12 @@ class DocumentMapper:
             self.span(node, initiative.body)
         return nodes
 
-    def _references(self, initiatives: dict[int, URIRef]) -> None:
+    def _references(self, initiatives: dict[int, URIRef]) -> int:
+        """Maps the references; returns how many reference nodes there are."""
+        nodes: set[URIRef] = set()
         for reference in self.record.references:
             node = self.iris.reference(self.plan, reference.key)
+            nodes.add(node)
             # A citation outside any work item (a goals paragraph) belongs to the plan as a whole.
             holder = initiatives.get(reference.initiative, self.plan) if reference.initiative else self.plan
             self.add(holder, KG.hasPolicyReference, node)
@@ -290,8 +297,10 @@ class DocumentMapper:
             self.add(node, KG.sentence, text(sentence_span(self.text, reference.surface).quote(self.text)))
             self.add(node, KG.tier, text(reference.tier.value))
             self.span(node, reference.surface)
+        return len(nodes)
 
-    def _targets(self, initiatives: dict[int, URIRef]) -> None:
+    def _targets(self, initiatives: dict[int, URIRef]) -> int:
+        """Maps the targets; returns how many there are."""
         counts: dict[int, int] = {}
         for target in self.record.targets:
             holder = initiatives[target.initiative]
@@ -315,6 +324,7 @@ class DocumentMapper:
                 self.add(node, KG.deadline, typed(f"{target.deadline:04d}", XSD.gYear))
             self.add(node, KG.statement, text(target.clause.quote(self.text)))
             self.span(node, target.clause)
+        return len(self.record.targets)
 
     def _policy(self, reference: PolicyReferenceRecord) -> None:
         node = self.iris.policy(reference.key)
@@ -363,3 +373,26 @@ def map_own_graph(iris: Iris, record: DocumentRecord, build: URIRef) -> list[ox.
 def map_shared(shared: GraphSet, iris: Iris, record: DocumentRecord, build: URIRef) -> None:
     """What a (linked) document adds to the shared graphs: governments, departments, cited policies."""
     DocumentMapper(GraphSet(), iris, record, build, shared).map_shared()
+
+
+def add_citation_counts(shared: GraphSet, iris: Iris, records: list[DocumentRecord]) -> None:
+    """How many plans cite each policy, and how many of their references implement it or commit to draft it,
+    on every policy of the shared policies graph (0 for a policy only named as what another derives from).
+
+    Counted the way the graph holds it: a plan has one reference node per cited policy (`Iris.reference`), so
+    a policy's plans and relations are counted once per plan and relation."""
+    plans: dict[str, set[str]] = {}
+    relations: dict[str, set[tuple[str, Relation]]] = {}
+    for record in records:
+        for reference in record.references:
+            policy = iris.policy(reference.key)
+            plans.setdefault(policy, set()).add(record.source.doc_id)
+            relations.setdefault(policy, set()).add((record.source.doc_id, reference.relation))
+            if reference.derived_from:
+                plans.setdefault(iris.policy(national_policy_key(reference.derived_from)), set())
+    graph = shared.graph(iris.shared_graph("policies"))
+    for policy, citing in plans.items():
+        cited_as = [relation for _, relation in relations.get(policy, ())]
+        graph.add(policy, KG.citingPlanCount, typed(len(citing), XSD.nonNegativeInteger))
+        graph.add(policy, KG.implementsCount, typed(cited_as.count(Relation.IMPLEMENTS), XSD.nonNegativeInteger))
+        graph.add(policy, KG.draftsCount, typed(cited_as.count(Relation.DRAFTS), XSD.nonNegativeInteger))

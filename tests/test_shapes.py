@@ -146,6 +146,9 @@ def valid_graph(prefix: str = "") -> Graph:
     g.add((PLAN, KG.governmentInferred, Literal(False)))
     g.add((PLAN, KG.governmentEvidence, EVIDENCE))
     g.add((PLAN, PROV.wasGeneratedBy, BUILD))
+    g.add((PLAN, KG.initiativeCount, nonneg(1)))
+    g.add((PLAN, KG.targetCount, nonneg(1)))
+    g.add((PLAN, KG.referenceCount, nonneg(1)))
     add_span(g, PLAN, text, TITLE)
 
     g.add((EVIDENCE, RDF.type, KG.GovernmentEvidence))
@@ -197,6 +200,9 @@ def valid_graph(prefix: str = "") -> Graph:
     g.add((POLICY, RDFS.label, zh(POLICY_TITLE)))
     g.add((POLICY, SKOS.altLabel, zh("民促法")))
     g.add((POLICY, KG.scope, KG.NationalScope))
+    g.add((POLICY, KG.citingPlanCount, nonneg(1)))
+    g.add((POLICY, KG.implementsCount, nonneg(1)))
+    g.add((POLICY, KG.draftsCount, nonneg(0)))
     return g
 
 
@@ -283,6 +289,17 @@ MUTATIONS: list[Case] = [
     case("plan-two-titles", add(PLAN, DCTERMS.title, zh("另一个标题")), V("WorkPlanShape-title")),
     case("plan-title-untagged", put(PLAN, DCTERMS.title, Literal(TITLE)), V("WorkPlanShape-title")),
     case("plan-no-planYear", drop(PLAN, KG.planYear), W("WorkPlanShape-planYearExpected")),
+    case("plan-no-initiativeCount", drop(PLAN, KG.initiativeCount), V("WorkPlanShape-initiativeCount")),
+    case("plan-targetCount-integer", put(PLAN, KG.targetCount, Literal(1)), V("WorkPlanShape-targetCount")),
+    case(
+        "plan-two-referenceCounts",
+        add(PLAN, KG.referenceCount, nonneg(2)),
+        V("WorkPlanShape-referenceCount"),
+        V("WorkPlanShape-countsAgree"),
+    ),
+    case("plan-initiativeCount-wrong", put(PLAN, KG.initiativeCount, nonneg(2)), V("WorkPlanShape-countsAgree")),
+    case("plan-targetCount-wrong", put(PLAN, KG.targetCount, nonneg(0)), V("WorkPlanShape-countsAgree")),
+    case("plan-referenceCount-wrong", put(PLAN, KG.referenceCount, nonneg(3)), V("WorkPlanShape-countsAgree")),
     case("plan-planYear-integer", put(PLAN, KG.planYear, Literal(2018)), V("WorkPlanShape-planYear")),
     case(
         "plan-two-planYears",
@@ -395,7 +412,9 @@ MUTATIONS: list[Case] = [
     case("city-adcode-as-county", put(CITY, KG.adminLevel, KG.CountyLevel), V("GovernmentShape-adcodeMatchesLevel")),
     case("gov-iri-not-adcode", put(CITY, KG.adcode, Literal("441900")), V("GovernmentShape-iriMatchesAdcode")),
     # initiative
-    case("initiative-no-plan", drop(INITIATIVE, KG.partOf), V("InitiativeShape-partOf")),
+    case(
+        "initiative-no-plan", drop(INITIATIVE, KG.partOf), V("InitiativeShape-partOf"), V("WorkPlanShape-countsAgree")
+    ),
     case("initiative-label-untagged", put(INITIATIVE, RDFS.label, Literal("贯彻")), V("InitiativeShape-label")),
     case("initiative-label-english", put(INITIATIVE, RDFS.label, Literal("x", lang="en")), V("InitiativeShape-label")),
     case("initiative-no-normalized", drop(INITIATIVE, KG.normalizedLabel), V("InitiativeShape-normalizedLabel")),
@@ -438,12 +457,13 @@ MUTATIONS: list[Case] = [
     ),
     # target
     case("target-no-value", drop(TARGET, KG.value), V("TargetShape-value")),
-    case("target-no-plan", drop(TARGET, KG.inPlan), V("TargetShape-inPlan")),
+    case("target-no-plan", drop(TARGET, KG.inPlan), V("TargetShape-inPlan"), V("WorkPlanShape-countsAgree")),
     case(
         "target-in-another-plan",
         put(TARGET, KG.inPlan, OTHER_PLAN),  # not a plan of this graph either
         V("TargetShape-inPlan"),
         V("TargetShape-samePlan"),
+        V("WorkPlanShape-countsAgree"),
     ),
     case("target-value-string", put(TARGET, KG.value, Literal("95")), V("TargetShape-value")),
     case("target-value-double", put(TARGET, KG.value, Literal(95.0)), V("TargetShape-value")),
@@ -507,17 +527,41 @@ MUTATIONS: list[Case] = [
         V("TargetShape-percentRange"),
     ),
     # policy reference
-    case("reference-no-cites", drop(REFERENCE, KG.cites), V("PolicyReferenceShape-cites")),
-    case("reference-no-plan", drop(REFERENCE, KG.inPlan), V("PolicyReferenceShape-inPlan")),
+    case(
+        "reference-no-cites", drop(REFERENCE, KG.cites), V("PolicyReferenceShape-cites"), V("PolicyShape-countsAgree")
+    ),
+    case(
+        "reference-no-plan",
+        drop(REFERENCE, KG.inPlan),
+        V("PolicyReferenceShape-inPlan"),
+        V("PolicyShape-countsAgree"),
+        V("WorkPlanShape-countsAgree"),
+    ),
     case(
         "reference-in-another-plan",
         put(REFERENCE, KG.inPlan, OTHER_PLAN),  # not a plan of this graph either
         V("PolicyReferenceShape-inPlan"),
         V("PolicyReferenceShape-samePlan"),
+        V("WorkPlanShape-countsAgree"),
     ),
-    case("reference-cites-plan", put(REFERENCE, KG.cites, PLAN), V("PolicyReferenceShape-cites")),
-    case("reference-relation-bad", put(REFERENCE, KG.relation, KG.AtLeast), V("PolicyReferenceShape-relation")),
-    case("reference-no-relation", drop(REFERENCE, KG.relation), V("PolicyReferenceShape-relation")),
+    case(
+        "reference-cites-plan",
+        put(REFERENCE, KG.cites, PLAN),
+        V("PolicyReferenceShape-cites"),
+        V("PolicyShape-countsAgree"),
+    ),
+    case(
+        "reference-relation-bad",
+        put(REFERENCE, KG.relation, KG.AtLeast),
+        V("PolicyReferenceShape-relation"),
+        V("PolicyShape-countsAgree"),
+    ),
+    case(
+        "reference-no-relation",
+        drop(REFERENCE, KG.relation),
+        V("PolicyReferenceShape-relation"),
+        V("PolicyShape-countsAgree"),
+    ),
     case("reference-no-surfaceForm", drop(REFERENCE, KG.surfaceForm), V("PolicyReferenceShape-surfaceForm")),
     case(
         "reference-two-sentences", add(REFERENCE, KG.sentence, Literal("另一句。")), V("PolicyReferenceShape-sentence")
@@ -556,6 +600,23 @@ MUTATIONS: list[Case] = [
     case("policy-no-scope", drop(POLICY, KG.scope), V("PolicyShape-scope")),
     case("policy-scope-not-scope", put(POLICY, KG.scope, KG.CityLevel), V("PolicyShape-scope")),
     case("policy-derived-from-plan", add(POLICY, KG.derivedFrom, PLAN), V("PolicyShape-derivedFrom")),
+    case("policy-no-citingPlanCount", drop(POLICY, KG.citingPlanCount), V("PolicyShape-citingPlanCount")),
+    case(
+        "policy-implementsCount-string",
+        put(POLICY, KG.implementsCount, Literal("1")),
+        V("PolicyShape-implementsCount"),
+        V("PolicyShape-countsAgree"),
+    ),
+    case(
+        "policy-two-draftsCounts",
+        add(POLICY, KG.draftsCount, nonneg(1)),
+        V("PolicyShape-draftsCount"),
+        V("PolicyShape-countsAgree"),
+    ),
+    case("policy-citingPlanCount-wrong", put(POLICY, KG.citingPlanCount, nonneg(2)), V("PolicyShape-countsAgree")),
+    case("policy-implementsCount-wrong", put(POLICY, KG.implementsCount, nonneg(0)), V("PolicyShape-countsAgree")),
+    case("policy-draftsCount-wrong", put(POLICY, KG.draftsCount, nonneg(1)), V("PolicyShape-countsAgree")),
+    case("policy-drafted-not-implemented", put(REFERENCE, KG.relation, KG.Drafts), V("PolicyShape-countsAgree")),
     # source document
     case("source-no-identifier", drop(SOURCE, DCTERMS.identifier), V("SourceDocumentShape-identifier")),
     case(
@@ -849,6 +910,10 @@ def test_validation_time_grows_linearly() -> None:
         add_span(g, initiative, TEXT, ITEM)
         add_span(g, target, TEXT, "到2020年学前三年毛入园率达到95%以上")
         add_span(g, reference, TEXT, "《民促法》")
+    for count in (KG.initiativeCount, KG.targetCount, KG.referenceCount):
+        g.set((PLAN, count, nonneg(61)))
+    g.set((POLICY, KG.citingPlanCount, nonneg(1)))
+    g.set((POLICY, KG.implementsCount, nonneg(61)))
     started = time.perf_counter()
     result = validate(g)
     elapsed = time.perf_counter() - started
