@@ -6,11 +6,12 @@ write (Oxigraph's serialisers) → validate (pySHACL on the N-Quads)
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -130,13 +131,14 @@ def _run_all(
     enough. Results in input order."""
     outcomes: list[SourceDocument | _T | InputError] = []
     seen: dict[str, Path] = {}
-    for path in files:
-        try:
-            source = _read(path, options, seen)
-            cached = cache.get(source) if cache else None
-            outcomes.append(cached or source)
-        except InputError as err:
-            outcomes.append(err)
+    with _collector_paused():
+        for path in files:
+            try:
+                source = _read(path, options, seen)
+                cached = cache.get(source) if cache else None
+                outcomes.append(cached or source)
+            except InputError as err:
+                outcomes.append(err)
     pending = [outcome for outcome in outcomes if isinstance(outcome, SourceDocument)]
     done = iter(_run_many(work, pending, options.jobs))
     results: list[_T] = []
@@ -148,6 +150,20 @@ def _run_all(
         if progress:
             progress(n, len(files), str(path), outcome.record if isinstance(outcome, CachedDocument) else outcome)
     return results, errors
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused. Unpickling the cached records allocates millions of objects and
+    none of them in cycles, yet the collector walked them all again every time they had grown by a quarter: 1.4 s
+    of the 1.8 s it took to load 2,000 records."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)

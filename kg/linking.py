@@ -18,7 +18,12 @@ def link_policies(records: list[DocumentRecord]) -> list[DocumentRecord]:
         for reference in record.references:
             current = labels.get(reference.key)
             labels[reference.key] = reference.canonical if current is None else min(current, reference.canonical)
-    return [
-        replace(record, references=tuple(replace(r, canonical=labels[r.key]) for r in record.references))
-        for record in records
-    ]
+    return [_relabelled(record, labels) for record in records]
+
+
+def _relabelled(record: DocumentRecord, labels: dict[str, str]) -> DocumentRecord:
+    """The record with the corpus labels; the record itself when it already has them, as nearly every record
+    does (copying them all took a second at 2,000 documents)."""
+    if all(reference.canonical == labels[reference.key] for reference in record.references):
+        return record
+    return replace(record, references=tuple(replace(r, canonical=labels[r.key]) for r in record.references))
