@@ -279,7 +279,13 @@ def build(paths: Iterable[Path], options: BuildOptions, progress: ProgressHook |
                 "no document could be built"
                 + (f" ({len(report.errors)} input errors)" if report.errors else " (no input files)")
             )
-        _write_outputs(documents, options, report)
+        # Everything alive now (the records, the loaded models) lives until the end: the collector need not walk it
+        # again while the shared graphs are mapped (half the time of mapping them at 2,000 documents went there).
+        gc.freeze()
+        try:
+            _write_outputs(documents, options, report)
+        finally:
+            gc.unfreeze()
     return report
 
 
