@@ -14,7 +14,7 @@ from conftest import ROOT
 
 from kg.errors import UsageError
 from kg.saved_queries import QUERIES_DIR, bindings, list_saved, load, with_values
-from kg.store import EmbeddedStore
+from kg.store import EmbeddedStore, load_built_in_memory, open_built_store
 
 CASES = sorted((ROOT / "tests" / "queries").glob("*/*.json"))
 
@@ -97,3 +97,18 @@ def test_values_block_takes_the_place_of_its_marker_line():
     assert bound.index("VALUES (?policy ?include_derived)") > inner
     assert bound.count("VALUES") == 1
     assert bound.endswith("?a ?b ?c } }\n}")
+
+
+def test_the_graph_loaded_in_memory_answers_like_the_built_store(seed_build):
+    """`kg serve --in-memory` loads graph.nq instead of opening out/store: the same quads, the same answers."""
+    out, _ = seed_build
+    disk, memory = open_built_store(out), load_built_in_memory(out)
+    assert len(memory) == len(disk) > 1000
+    for query in list_saved():
+        bound = bindings(query, {})
+        assert memory.query(query.text, bound).rows == disk.query(query.text, bound).rows, query.name
+
+
+def test_loading_in_memory_without_a_build_is_a_usage_error(tmp_path):
+    with pytest.raises(UsageError, match=r"graph\.nq: no built graph here"):
+        load_built_in_memory(tmp_path)

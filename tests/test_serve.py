@@ -10,6 +10,8 @@ import json
 import os
 import re
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -17,6 +19,7 @@ import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -506,3 +509,42 @@ def test_binds_to_loopback_on_a_free_port_by_default(store):
 def test_bad_limits_are_usage_errors(store, option, value):
     with pytest.raises(UsageError):
         make_server(store, **{option: value})
+
+
+def test_cli_serves_the_graph_loaded_in_memory(seed_build, tmp_path):
+    """`kg serve --in-memory` on the seed build, queried over HTTP with SPARQLWrapper like any endpoint."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [
+        str(Path(sys.executable).parent / "kg"),
+        "serve",
+        "--in-memory",
+        "--out",
+        str(seed_build[0]),
+        "--port",
+        str(port),
+    ]
+    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        client = SPARQLWrapper(f"http://127.0.0.1:{port}/sparql")
+        client.setQuery(
+            "PREFIX kg: <https://w3id.org/edu-policy-kg/ontology#> SELECT (COUNT(*) AS ?n) { ?p a kg:WorkPlan }"
+        )
+        client.setReturnFormat(JSON)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                rows = client.query().convert()["results"]["bindings"]
+                break
+            except urllib.error.URLError:
+                assert process.poll() is None, process.stderr.read()
+                assert time.monotonic() < deadline, "kg serve --in-memory did not start"
+                time.sleep(0.2)
+        assert rows == [
+            {"n": {"type": "literal", "datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": "5"}}
+        ]
+    finally:
+        process.terminate()
+        _, errors = process.communicate(timeout=10)
+    assert "graph.nq loaded in memory" in errors
