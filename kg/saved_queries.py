@@ -178,10 +178,10 @@ def with_values(text: str, bound: dict[Variable, Node]) -> str:
     names = " ".join(f"?{name}" for name in bound)
     terms = " ".join(term.n3() for term in bound.values())
     block = f"VALUES ({names}) {{ ({terms}) }}"
-    marked = _VALUES_LINE.search(text)
+    brace = _top_level_brace(text)
+    marked = _VALUES_LINE.search(text, brace)  # a marker line in the header comments is no marker
     if marked:
         return f"{text[: marked.start(1)]}{block}{text[marked.end(1) :]}"
-    brace = _top_level_brace(text)
     return f"{text[: brace + 1]}\n  {block}\n{text[brace + 1 :]}"
 
 

@@ -65,7 +65,7 @@ def test_every_saved_query_has_a_header_and_a_case():
 )
 def test_parameter_values_are_only_ever_literals(store, hostile):
     assert run(store, "governments_citing_policy", {"policy": hostile}) == []
-    # these two bind their parameter at a `# VALUES (parameters)` line inside a subquery
+    # and where the value is bound inside a subquery (`# VALUES (parameters)`)
     assert run(store, "initiatives_by_topic", {"topic": hostile}) == []
     assert run(store, "targets_by_indicator", {"indicator": hostile}) == []
     assert len(store) > 1000  # nothing was dropped or deleted
@@ -87,6 +87,29 @@ def test_values_block_opens_the_where_clause():
     bound = with_values(text, bindings(query, {}))
     assert bound.index("VALUES") > bound.index("WHERE {")
     assert QUERIES_DIR.is_dir()
+
+
+def test_a_marker_line_in_the_header_comments_is_no_marker():
+    text = "# VALUES (parameters)\nPREFIX x: <http://x/>\nSELECT ?a WHERE { ?a ?b ?c }"
+    bound = with_values(text, bindings(load("governments_citing_policy"), {}))
+    assert bound.startswith("# VALUES (parameters)\nPREFIX")
+    assert bound.index("VALUES (?policy") > bound.index("WHERE {")
+
+
+def test_policies_cited_by_no_plan_are_never_listed(store):
+    """A policy only named as what another derives from states 0 citing plans; asking for at least 0 plans still
+    lists only cited policies, each with its plans, implementing and drafting references as the graph holds them."""
+    rows = run(store, "most_cited_policies", {"min_plans": "0"})
+    cited = store.query(
+        "PREFIX kg: <https://w3id.org/edu-policy-kg/ontology#> SELECT ?iri (COUNT(DISTINCT ?plan) AS ?plans)"
+        " (COUNT(DISTINCT ?implementing) AS ?implements) (COUNT(DISTINCT ?drafting) AS ?drafts)"
+        " WHERE { ?reference kg:cites ?iri ; kg:inPlan ?plan ."
+        " OPTIONAL { ?reference kg:relation kg:Implements BIND(?reference AS ?implementing) }"
+        " OPTIONAL { ?reference kg:relation kg:Drafts BIND(?reference AS ?drafting) } } GROUP BY ?iri"
+    ).as_strings()
+    expected = {row["iri"]: (row["plans"], row["implements"], row["drafts"]) for row in cited}
+    assert {row["iri"]: (row["plans"], row["implements"], row["drafts"]) for row in rows} == expected
+    assert any(row["drafts"] != "0" for row in rows) and all(row["plans"] != "0" for row in rows)
 
 
 def test_values_block_takes_the_place_of_its_marker_line():
