@@ -300,12 +300,14 @@ class DocumentMapper:
         return len(nodes)
 
     def _targets(self, initiatives: dict[int, URIRef]) -> int:
-        """Maps the targets; returns how many there are."""
+        """Maps the targets; returns how many target nodes there are."""
+        nodes: set[URIRef] = set()
         counts: dict[int, int] = {}
         for target in self.record.targets:
             holder = initiatives[target.initiative]
             counts[target.initiative] = counts.get(target.initiative, 0) + 1
             node = Iris.child(holder, "target", counts[target.initiative])
+            nodes.add(node)
             self.add(holder, KG.hasTarget, node)
             self.add(node, RDF.type, KG.Target)
             self.add(node, KG.inPlan, self.plan)
@@ -324,7 +326,7 @@ class DocumentMapper:
                 self.add(node, KG.deadline, typed(f"{target.deadline:04d}", XSD.gYear))
             self.add(node, KG.statement, text(target.clause.quote(self.text)))
             self.span(node, target.clause)
-        return len(self.record.targets)
+        return len(nodes)
 
     def _policy(self, reference: PolicyReferenceRecord) -> None:
         node = self.iris.policy(reference.key)
