@@ -602,10 +602,7 @@ MUTATIONS: list[Case] = [
     case("policy-derived-from-plan", add(POLICY, KG.derivedFrom, PLAN), V("PolicyShape-derivedFrom")),
     case("policy-no-citingPlanCount", drop(POLICY, KG.citingPlanCount), V("PolicyShape-citingPlanCount")),
     case(
-        "policy-implementsCount-string",
-        put(POLICY, KG.implementsCount, Literal("1")),
-        V("PolicyShape-implementsCount"),
-        V("PolicyShape-countsAgree"),
+        "policy-implementsCount-integer", put(POLICY, KG.implementsCount, Literal(1)), V("PolicyShape-implementsCount")
     ),
     case(
         "policy-two-draftsCounts",
