@@ -666,21 +666,29 @@ MUTATIONS: list[Case] = [
         V("TextSpanShape-selectors"),
         V("TextSpanShape-positionSelector"),
     ),
-    case("span-end-past-text", put(position(TARGET), OA.end, nonneg(TEXT_LEN + 1)), V("TextSpanShape-offsetsInText")),
+    case(
+        "span-end-past-text",
+        put(position(TARGET), OA.end, nonneg(TEXT_LEN + 1)),
+        V("SourceDocumentShape-spanOffsetsInText"),
+    ),
     case(
         "span-start-after-end",
         put(position(TARGET), OA.start, nonneg(TEXT_LEN)),
-        V("TextSpanShape-offsetsInText"),
+        V("SourceDocumentShape-spanOffsetsInText"),
         V("TextPositionSelectorShape-order"),
     ),
-    case("span-quote-differs", put(quote(TARGET), OA.exact, Literal("到2021年")), V("TextSpanShape-quoteMatchesText")),
+    case(
+        "span-quote-differs",
+        put(quote(TARGET), OA.exact, Literal("到2021年")),
+        V("SourceDocumentShape-spanQuotesMatchText"),
+    ),
     case(
         "span-offsets-shifted",
         chain(
             put(position(REFERENCE), OA.start, nonneg(TEXT.index("《民促法》") + 1)),
             put(position(REFERENCE), OA.end, nonneg(TEXT.index("《民促法》") + 6)),
         ),
-        V("TextSpanShape-quoteMatchesText"),
+        V("SourceDocumentShape-spanQuotesMatchText"),
     ),
     case("span-without-fact", extra_span, V("TextSpanShape-fact")),
     case(
