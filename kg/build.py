@@ -225,15 +225,14 @@ def _run_many(work: Callable[[SourceDocument], _T], sources: list[SourceDocument
         yield from pool.imap(work, rest, chunksize=4)
 
 
-def mapped_graphs(records: list[DocumentRecord], base: str) -> Iterator[tuple[str | None, str, list[ox.Triple]]]:
-    """(document key or None, graph IRI, finalised triples) in file order: each document's own graph, then the
-    shared graphs. The same mapping as the build's (which maps the own graphs in its workers), in one process."""
+def mapped_graphs(records: list[DocumentRecord], base: str) -> Iterator[tuple[str, list[ox.Triple]]]:
+    """(graph IRI, finalised triples) in file order: each document's own graph, then the shared graphs. The same
+    mapping as the build's (which maps the own graphs in its workers), in one process."""
     iris = Iris(base)
     build = iris.build(build_key())
     for record in sorted(records, key=lambda r: str(iris.graph(r.source.doc_id))):
-        yield record.source.doc_id, str(iris.graph(record.source.doc_id)), map_own_graph(iris, record, build)
-    for name, triples in shared_graphs(records, iris).finalised():
-        yield None, name, triples
+        yield str(iris.graph(record.source.doc_id)), map_own_graph(iris, record, build)
+    yield from shared_graphs(records, iris).finalised()
 
 
 def shared_graphs(records: list[DocumentRecord], iris: Iris) -> GraphSet:
@@ -252,7 +251,7 @@ def shared_graphs(records: list[DocumentRecord], iris: Iris) -> GraphSet:
 def to_graphs(records: list[DocumentRecord], base: str = DEFAULT_BASE) -> GraphSet:
     """Every graph of the build in memory (tests, small corpora); the build writes cached pieces instead."""
     graphs = GraphSet()
-    for _, name, triples in mapped_graphs(records, base):
+    for name, triples in mapped_graphs(records, base):
         graphs.graph(name).extend(triples)
     return graphs
 

@@ -69,9 +69,6 @@ class ExtractionCache:
             f"{source.sha256[:24]}-{digest(source.name, 12)}-v{EXTRACTOR_VERSION}-{code_fingerprint()}-{self.base_key}"
         )
 
-    def pieces_path(self, source: SourceDocument) -> Path:
-        return self.folder / f"{self.key(source)}.pieces"
-
     def get(self, source: SourceDocument) -> CachedDocument | None:
         key = self.key(source)
         self.used.add(key)
