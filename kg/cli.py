@@ -254,9 +254,9 @@ def _print_validation(result, out_dir: Path) -> None:
 def _load_built(out_dir: Path):
     from rdflib import Dataset
 
-    path = out_dir / "graph.trig"
-    if not path.is_file():
-        raise UsageError(f"{path}: no built graph here (run `kg build PATH --out {out_dir}` first)")
+    from kg.write import built_file
+
+    path = built_file(out_dir, "graph.trig")
     dataset = Dataset()
     try:
         dataset.parse(path, format="trig")
@@ -334,14 +334,12 @@ def _queries(args: argparse.Namespace) -> int:
 def _load(args: argparse.Namespace) -> int:
     from kg.load import load, local_graphs
     from kg.remote import Endpoint
+    from kg.write import built_file
 
     endpoint = Endpoint(
         args.endpoint, store_url=args.graph_store, user=args.user, password=args.password, timeout=args.timeout
     )
-    nquads = args.out / "graph.nq"
-    if not nquads.is_file():
-        raise UsageError(f"{nquads}: no built graph here (run `kg build PATH --out {args.out}` first)")
-    report = load(endpoint, local_graphs(nquads, args.base), base=args.base, prune=args.prune)
+    report = load(endpoint, local_graphs(built_file(args.out, "graph.nq"), args.base), base=args.base, prune=args.prune)
     for graph, reason in report.failed:
         print(f"kg load: error: {graph.rsplit('/', 1)[-1]} (graph <{graph}>) was not loaded: {reason}", file=sys.stderr)
     print(
@@ -392,10 +390,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _stats(args: argparse.Namespace) -> int:
     from kg.stats import read_back
+    from kg.write import built_file
 
-    path = args.out / "graph.nq"
-    if not path.is_file():
-        raise UsageError(f"{path}: no built graph here (run `kg build PATH --out {args.out}` first)")
+    path = built_file(args.out, "graph.nq")
     try:
         built = read_back(path)
     except SyntaxError as err:

@@ -28,11 +28,20 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rdflib import Graph
 
+from kg.errors import UsageError
 from kg.namespaces import PREFIXES, compact_iri
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 PIECE_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.nt", "graph.jsonld")  # written graph by graph
 OUTPUT_FILES = (*PIECE_FILES, "context.jsonld")
+
+
+def built_file(out_dir: Path, name: str) -> Path:
+    """`name` (graph.nq, graph.trig …) of the build in `out_dir`; a usage error saying to build first if absent."""
+    path = out_dir / name
+    if not path.is_file():
+        raise UsageError(f"{path}: no built graph here (run `kg build PATH --out {out_dir}` first)")
+    return path
 
 
 def published_context() -> dict:

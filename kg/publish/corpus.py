@@ -19,9 +19,10 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from kg.errors import InputError, UsageError
+from kg.errors import InputError
 from kg.namespaces import KG, OA
 from kg.publish.triples import TripleIndex
+from kg.write import built_file
 
 __all__ = ["Corpus", "Span", "load_corpus", "pick", "sort_key"]
 
@@ -220,10 +221,7 @@ def load_corpus(built_dir: Path) -> Corpus:
     The union is parsed by rdflib, which keeps language tags as written (Oxigraph would lower-case them, and the
     published files must hold the build's literals exactly); the N-Quads are only counted, by Oxigraph.
     """
-    union_path, quads_path = built_dir / "graph.nt", built_dir / "graph.nq"
-    for path in (union_path, quads_path, built_dir / "graph.ttl"):
-        if not path.is_file():
-            raise UsageError(f"{path}: no built graph here (run `kg build PATH --out {built_dir}` first)")
+    union_path, quads_path, _ = [built_file(built_dir, name) for name in ("graph.nt", "graph.nq", "graph.ttl")]
     named: dict[str, int] = defaultdict(int)
     try:
         union = TripleIndex.read(union_path, sort_key)
