@@ -357,11 +357,16 @@ class DocumentMapper:
 
     def _derivation(self, node: URIRef, reference: PolicyReferenceRecord) -> None:
         if reference.derived_from:
-            parent = self.iris.policy(national_policy_key(reference.derived_from))
+            parent = _parent_policy(self.iris, reference.derived_from)
             self.policies.add(node, KG.derivedFrom, parent)
             self.policies.add(parent, RDF.type, KG.Policy)
             self.policies.add(parent, RDFS.label, text(reference.derived_from, "zh-Hans"))
             self.policies.add(parent, KG.scope, KG.NationalScope)
+
+
+def _parent_policy(iris: Iris, title: str) -> URIRef:
+    """The national instrument a local edition derives from (its `derived_from` title)."""
+    return iris.policy(national_policy_key(title))
 
 
 def map_own_graph(iris: Iris, record: DocumentRecord, build: URIRef) -> list[ox.Triple]:
@@ -383,18 +388,15 @@ def add_citation_counts(shared: GraphSet, iris: Iris, records: list[DocumentReco
 
     Counted the way the graph holds it: a plan has one reference node per cited policy (`Iris.reference`), so
     a policy's plans and relations are counted once per plan and relation."""
-    plans: dict[str, set[str]] = {}
-    relations: dict[str, set[tuple[str, Relation]]] = {}
+    citations: dict[str, set[tuple[str, Relation]]] = {}  # policy → (citing plan, relation)
     for record in records:
         for reference in record.references:
-            policy = iris.policy(reference.key)
-            plans.setdefault(policy, set()).add(record.source.doc_id)
-            relations.setdefault(policy, set()).add((record.source.doc_id, reference.relation))
+            citations.setdefault(iris.policy(reference.key), set()).add((record.source.doc_id, reference.relation))
             if reference.derived_from:
-                plans.setdefault(iris.policy(national_policy_key(reference.derived_from)), set())
+                citations.setdefault(_parent_policy(iris, reference.derived_from), set())
     graph = shared.graph(iris.shared_graph("policies"))
-    for policy, citing in plans.items():
-        cited_as = [relation for _, relation in relations.get(policy, ())]
-        graph.add(policy, KG.citingPlanCount, typed(len(citing), XSD.nonNegativeInteger))
+    for policy, cited in citations.items():
+        cited_as = [relation for _, relation in cited]
+        graph.add(policy, KG.citingPlanCount, typed(len({plan for plan, _ in cited}), XSD.nonNegativeInteger))
         graph.add(policy, KG.implementsCount, typed(cited_as.count(Relation.IMPLEMENTS), XSD.nonNegativeInteger))
         graph.add(policy, KG.draftsCount, typed(cited_as.count(Relation.DRAFTS), XSD.nonNegativeInteger))
