@@ -11,7 +11,7 @@ indicator, and the indicator concept it measures (`kg/indicators.py`).
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from kg.indicators import label_in, match_indicator
 from kg.normalise import normalise_text
@@ -48,13 +48,14 @@ def extract_targets(
     blocked += [Span(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     out: list[TargetRecord] = []
     for initiative in structure.initiatives:
-        quantities = [
-            q
+        found = [
+            (q, _clause(text, q.span))
             for q in find_quantities(text, initiative.body.start, initiative.body.end)
-            if not any(b.start <= q.span.start < b.end for b in blocked) and not _excluded(text, q, plan_year)
+            if not any(b.start <= q.span.start < b.end for b in blocked)
         ]
-        for quantity in quantities:
-            clause = _clause(text, quantity.span)
+        kept = [(q, clause) for q, clause in found if not _excluded(text, q, clause, plan_year)]
+        quantities = [q for q, _ in kept]
+        for quantity, clause in kept:
             if clause.start < initiative.title.start <= quantity.span.start:
                 clause = Span(initiative.title.start, clause.end)  # not the item's number (1. 新增学位1万个)
             indicator = _without_hedges(_indicator(doc, clause, quantity, [q for q in quantities if q is not quantity]))
@@ -113,7 +114,7 @@ def _strip_words() -> tuple[tuple[re.Pattern[str], ...], tuple[str, ...], tuple[
 # --- what is not a target ----------------------------------------------------------------------------------
 
 
-def _excluded(text: str, quantity: Quantity, plan_year: int | None) -> bool:
+def _excluded(text: str, quantity: Quantity, clause_span: Span, plan_year: int | None) -> bool:
     words = rules()
     start = quantity.number.start
     before = text[max(0, start - CUE_WINDOW) : start]
@@ -122,7 +123,7 @@ def _excluded(text: str, quantity: Quantity, plan_year: int | None) -> bool:
         return True
     if _CN_COUNT.search(before):  # 三个100%: a slogan's name
         return True
-    clause = _clause(text, quantity.span).quote(text)
+    clause = clause_span.quote(text)
     if any(word in clause for word in words["history_words"]):
         return True
     if plan_year is not None and any(  # 2021年全区…达到68% in a 2022 plan: last year's result
@@ -137,13 +138,17 @@ def _excluded(text: str, quantity: Quantity, plan_year: int | None) -> bool:
         if before.endswith(tuple(words["word_internal_before"])):  # 每一所, 统一个, 第一次
             return True
         rest = text[quantity.span.end - len(quantity.unit) : quantity.span.end + 4]
-        if after.startswith(tuple(words["slogan_after_counted"])) or rest.startswith("位一体") or after[:1] == "“":
+        if (
+            after.startswith(tuple(words["slogan_after_counted"]))
+            or rest.startswith(tuple(words["slogan_from_unit"]))
+            or after[:1] == "“"
+        ):
             return True
         # Chinese numerals name things as often as they count them (三支队伍, 二期, 三位一体, 九届九次): a count
         # follows a cue (至少, 组建), a verb (建成投用两所), or closes its clause (招录师范生三百名。).
         cued = any(cue in before[-5:] for cue in words["chinese_numeral_cues"])
         closes = _CLAUSE_END.match(text[quantity.span.end : quantity.span.end + 1] or "。") is not None
-        if not (cued or closes or (quantity.value != 1 and _pos_flags(before[-6:])[-1:] == ["v"])):
+        if not (cued or closes or (quantity.value != 1 and _pos_flags(before[-6:])[-1:] == ("v",))):
             return True
     return False
 
@@ -262,7 +267,7 @@ def _indicator(doc: NormalisedDocument, clause: Span, quantity: Quantity, others
         # (广东交通职业技术学院、…3所院校; 七一路小学等7所学校) names which, not what is measured.
         listed = "、" in head.quote(text) or text.endswith(("等", "的"), head.start, head.end)
         # 遴选|10所学校, 支持|三所中职学校: a head that is only a verb adds nothing to what is counted
-        modifier = "" if listed or _pos_flags(head.quote(text))[-1:] == ["v"] else _clean(head.quote(printed))
+        modifier = "" if listed or _pos_flags(head.quote(text))[-1:] == ("v",) else _clean(head.quote(printed))
         action = _clean(predicate.quote(printed))
         for adverb in words["manner_adverbs"]:
             action = action.replace(adverb, "")
@@ -313,11 +318,12 @@ def _noun_and_predicate(text: str, tail: Span) -> tuple[Span, Span | None]:
     return Span(tail.start, tail.start + best), Span(tail.start + rest, tail.end)
 
 
-def _pos_flags(phrase: str) -> list[str]:
+@lru_cache(maxsize=1 << 14)  # asked up to three times per quantity, often of the same words
+def _pos_flags(phrase: str) -> tuple[str, ...]:
     """The coarse part of speech of each jieba word in `phrase` (v for verbs and verbal nouns, n, a …)."""
     import jieba.posseg
 
-    return [word.flag[:1] for word in jieba.posseg.cut(phrase)]
+    return tuple(word.flag[:1] for word in jieba.posseg.cut(phrase))
 
 
 def _strip(text: str, span: Span) -> Span:
