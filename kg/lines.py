@@ -118,7 +118,7 @@ _INLINE_MARKER = re.compile(
     rf"(?:第[{_CN_DIGITS}]{{1,3}}(?:部分|章)|[{_CN_DIGITS}]{{1,3}}\s*、|\d{{1,3}}\s*[.、](?!\d)|[(][{_CN_DIGITS}]{{1,3}}[)]"
     r"|[(]\d{1,3}[)]|[\u2460-\u249b])"
 )
-_BREAK_AFTER = "。;；!！?？"
+SENTENCE_ENDS = "。;；!！?？"  # the marks that end a sentence (or a clause of a list), full- and half-width
 
 
 def run_on_breaks(text: str) -> list[int]:
@@ -132,7 +132,7 @@ def run_on_breaks(text: str) -> list[int]:
         kind, number, _ = classify(text[at:])
         if kind not in (Kind.SECTION, *ITEM_KINDS) or at == 0:
             continue
-        after_sentence = before.endswith(tuple(_BREAK_AFTER)) or (before != text[:at] and bool(before))
+        after_sentence = before.endswith(tuple(SENTENCE_ENDS)) or (before != text[:at] and bool(before))
         first_section = kind is Kind.SECTION and number == 1 and not cuts and at <= RUN_ON_TITLE_MAX
         after_heading = (
             kind in ITEM_KINDS

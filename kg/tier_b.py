@@ -23,6 +23,7 @@ from importlib import resources
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from kg.lines import SENTENCE_ENDS
 from kg.policy_names import clean_title, lexicon, load_catalogue
 from kg.records import Relation, Span
 
@@ -61,7 +62,7 @@ def nlp() -> Language:
 
 
 # A sentence and the mark that ends it, as separate pieces: what `parse` segments or leaves whole.
-_SENTENCES = re.compile(r"[^。;!?\n；！？]+|[。;!?\n；！？]")
+_SENTENCES = re.compile(rf"[^{SENTENCE_ENDS}\n]+|[{SENTENCE_ENDS}\n]")
 _WHITESPACE = re.compile(r"(\s+)")
 
 
@@ -154,7 +155,7 @@ def relation_before(doc: Doc, start: int) -> Relation:
     return _verbs()[verb.text] if verb is not None else Relation.IMPLEMENTS
 
 
-_SENTENCE_END = {"。", ";", "!", "?", "\n", "；", "！", "？"}
+_SENTENCE_END = {*SENTENCE_ENDS, "\n"}
 
 
 def _governing_verb(doc: Doc, start: int) -> Token | None:

@@ -57,7 +57,7 @@ def assign_topics(doc: NormalisedDocument, structure: DocumentStructure) -> dict
                 if keyword in place and best_weight.get(keyword, 0) < weight:
                     best_weight[keyword] = weight
         scored: list[tuple[int, bool, str]] = []
-        for slug in sorted({slug for keyword in best_weight for slug in _topics_of()[keyword]}):
+        for slug in {slug for keyword in best_weight for slug in keywords[keyword]}:  # `scored` is sorted below
             best = [best_weight.get(k, 0) for k in rules["topics"][slug]]
             score = sum(best)
             strong = any(b > weights["text"] for b in best)
