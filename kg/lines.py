@@ -124,8 +124,10 @@ SENTENCE_ENDS = "。;；!！?？"  # the marks that end a sentence (or a clause 
 def run_on_breaks(text: str) -> list[int]:
     """Offsets in a run-on line where a section or item starts: a marker after the end of a sentence or after
     a space; the first section (一、) after the title; and the first item after a section's heading (一、加强党建
-    1.…), where no punctuation separates them."""
+    1.…, or 二、… 5. where a plan numbers its items on across sections), where no punctuation separates them."""
     cuts: list[int] = []
+    last_kind: Kind | None = None  # of the last cut
+    last_number: dict[Kind, int] = {}  # the number of the last item cut, by kind
     for match in _INLINE_MARKER.finditer(text):
         at = match.start()
         before = text[:at].rstrip()
@@ -136,14 +138,16 @@ def run_on_breaks(text: str) -> list[int]:
         first_section = kind is Kind.SECTION and number == 1 and not cuts and at <= RUN_ON_TITLE_MAX
         after_heading = (
             kind in ITEM_KINDS
-            and number == 1
-            and bool(cuts)
-            and classify(text[cuts[-1] :])[0] is Kind.SECTION
+            and number in (1, last_number.get(kind, 0) + 1)
+            and last_kind is Kind.SECTION
             and at - cuts[-1] <= HEADING_MAX + 5
             and not _SENTENCE_PUNCT.search(text[cuts[-1] : at])
         )
         if after_sentence or first_section or after_heading:
             cuts.append(at)
+            last_kind = kind
+            if kind in ITEM_KINDS and number is not None:
+                last_number[kind] = number
     return cuts
 
 

@@ -199,6 +199,16 @@ def test_a_run_on_document_is_read_by_its_inline_markers():
     assert s.title is not None and s.title.quote(RUN_ON) == "某市2021年教育工作要点"
 
 
+def test_a_run_on_document_numbering_its_items_on_across_sections():
+    """Many plans number their items straight on (一、 1. 2. 二、 3. 4.): the first item of a later section is cut
+    off its heading too."""
+    text = RUN_ON.replace("二、推进教育公平,扩大优质资源1.", "二、推进教育公平,扩大优质资源3.").replace(
+        "  2.推进义务", "  4.推进义务"
+    )
+    _, titles, _ = structure_of(text)
+    assert titles == [(1, "深化理论学习"), (2, "加强基层党建"), (3, "扩大学前教育资源"), (4, "推进义务教育均衡发展")]
+
+
 def test_run_on_reading_is_only_a_fallback():
     """A document that has work items keeps its line-by-line reading, inline (1)(2) sub-items included."""
     long_item = "1.加强管理。" + "（1）完善制度,规范各项工作流程;" * 12 + "（2）强化督查。\n"
