@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from kg.errors import KgError
 from kg.namespaces import ONTOLOGY_IRI
@@ -29,7 +30,7 @@ class SitePaths:
 
     base: str
 
-    @property
+    @cached_property  # asked for every IRI the site links to
     def spaces(self) -> tuple[tuple[str, str], ...]:
         """(IRI prefix, site folder), longest prefix first."""
         spaces = {self.base: "id/", VOCAB_IRI: "vocab/"}
