@@ -122,10 +122,10 @@ def policy_ranking(ctx: SiteContext) -> list[tuple[URIRef, int, int, Counter]]:
     return sorted(out, key=lambda item: (-item[1], -item[2], ctx.corpus.label(item[0]), str(item[0])))
 
 
-def policies_page(ctx: SiteContext) -> Page:
+def policies_page(ctx: SiteContext, ranking: list[tuple[URIRef, int, int, Counter]]) -> Page:
+    """`ranking`: `policy_ranking(ctx)`, which the VoID examples read too."""
     file = "policies.html"
     corpus = ctx.corpus
-    ranking = policy_ranking(ctx)
     rows = []
     for policy, governments, plans, relations in ranking:
         scope = corpus.value(policy, KG.scope)
@@ -257,9 +257,10 @@ def citation_picture(ctx: SiteContext, file: str) -> tuple[Markup, int]:
     return charts.citation_network(governments, policies, edge_list)
 
 
-def home_page(ctx: SiteContext, counts: dict[str, int]) -> Page:
+def home_page(ctx: SiteContext, counts: dict[str, int], picture: tuple[Markup, int]) -> Page:
+    """`picture`: `citation_picture(ctx, "index.html")`, which is also written as citations.svg beside it."""
     file = "index.html"
-    picture, left_out = citation_picture(ctx, file)
+    picture, left_out = picture
     shown = [
         ("plans", "plans.html", "work plans 工作要点"),
         ("governments", "governments.html", "governments 政府"),

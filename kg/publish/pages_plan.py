@@ -40,8 +40,7 @@ def plan_counts(ctx: SiteContext, plan: URIRef) -> tuple[int, int, int]:
     corpus = ctx.corpus
     initiatives = corpus.initiatives(plan)
     targets = sum(len(corpus.targets(i)) for i in initiatives)
-    references = len({r for i in initiatives for r in corpus.references(i)} | set(corpus.references(plan)))
-    return len(initiatives), targets, references
+    return len(initiatives), targets, len(corpus.plan_references(plan))
 
 
 def crumbs_for(ctx: SiteContext, plan: URIRef | None) -> tuple[tuple[str, str], ...]:

@@ -6,6 +6,7 @@ file through a staging folder (see docs/publish.md for the layout).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,17 +106,15 @@ def publish(
                 page(_renderer(corpus, resource)(ctx, stem + ".html", resource))
 
         numbers = counts(corpus)
-        page(indexes.home_page(ctx, numbers))
-        picture, _ = indexes.citation_picture(ctx, "citations.svg")
-        site.write("citations.svg", charts.standalone(picture))
-        for make in (
-            indexes.governments_page,
-            indexes.plans_page,
-            indexes.policies_page,
-            indexes.indicators_page,
-            indexes.topics_page,
-        ):
-            page(make(ctx))
+        picture = indexes.citation_picture(ctx, "index.html")  # citations.svg sits beside index.html: same links
+        page(indexes.home_page(ctx, numbers, picture))
+        site.write("citations.svg", charts.standalone(picture[0]))
+        ranking = indexes.policy_ranking(ctx)
+        page(indexes.governments_page(ctx))
+        page(indexes.plans_page(ctx))
+        page(indexes.policies_page(ctx, ranking))
+        page(indexes.indicators_page(ctx))
+        page(indexes.topics_page(ctx))
         page(ontology_page(ctx))
         site.write("ontology.ttl", ontology_turtle())
         site.write("ontology.jsonld", ontology_json_ld(ctx.ontology))
@@ -125,7 +124,7 @@ def publish(
             Dump(name, site.write_with(name, lambda out, source=built_dir / source: files.gzip_into(source, out)))
             for name, source in files.DUMPS.items()
         ]
-        void = describe(corpus, numbers, base_url, dumps, _examples(ctx), license)
+        void = describe(corpus, numbers, base_url, dumps, _examples(ctx, ranking), license)
         site.write("void.ttl", turtle(void))
         site.write("void.jsonld", json_ld(void, json_context))
         site.write("style.css", files.stylesheet())
@@ -147,13 +146,12 @@ def _renderer(corpus: Corpus, resource: URIRef) -> Renderer:
     return pages_vocab.generic_page
 
 
-def _examples(ctx: SiteContext) -> list[URIRef]:
+def _examples(ctx: SiteContext, ranking: list[tuple[URIRef, int, int, Counter]]) -> list[URIRef]:
     """A plan, the most cited policy, a government with plans, a target: what a visitor should look at first."""
     corpus = ctx.corpus
     out: list[URIRef] = []
     if corpus.plans:
         out.append(corpus.plans[-1])
-    ranking = indexes.policy_ranking(ctx)
     if ranking:
         out.append(ranking[0][0])
     out.extend(sorted(corpus.plans_of_government, key=str)[:1])
