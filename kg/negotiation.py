@@ -1,4 +1,5 @@
-"""HTTP content negotiation (RFC 9110 §12.5.1): which of a server's offers an `Accept` header likes best.
+"""HTTP content negotiation (RFC 9110 §12.5.1): which of a server's offers an `Accept` header likes best, and the
+`Answer` that `kg serve` sends.
 
 Shared by the SPARQL endpoint (result formats, `kg/serve.py`) and the published site (resource representations,
 `kg/publish/site_http.py`). An offer is a media type with whatever the caller needs to answer in it:
@@ -9,9 +10,11 @@ Shared by the SPARQL endpoint (result formats, `kg/serve.py`) and the published 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
-__all__ = ["negotiate"]
+__all__ = ["Answer", "negotiate"]
 
 Offer = TypeVar("Offer")
 
@@ -69,3 +72,19 @@ def _quality(media_type: str, ranges: list[tuple[str, str, float]]) -> float:
         if found is None or specificity > found[0]:
             found = (specificity, q)
     return 0.0 if found is None else found[1]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One HTTP answer of `kg serve`, from the SPARQL endpoint or the site: a body, or a file sent from disk."""
+
+    status: int
+    content_type: str = "text/plain; charset=utf-8"
+    body: bytes = b""
+    file: Path | None = None  # sent from disk instead of `body`
+    headers: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def text(cls, status: int, message: str, *headers: tuple[str, str]) -> Answer:
+        """A plain-text answer of one line."""
+        return cls(status, body=(" ".join(message.split()) + "\n").encode("utf-8"), headers=headers)

@@ -48,7 +48,6 @@ import time
 from collections.abc import Iterable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -58,10 +57,10 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from kg.errors import KgError, UsageError
-from kg.negotiation import negotiate
+from kg.negotiation import Answer, negotiate
 
 if TYPE_CHECKING:
-    from kg.publish.site_http import Answer, SiteFiles
+    from kg.publish.site_http import SiteFiles
 
 __all__ = ["MAX_BODY_BYTES", "OFFERS", "PATH", "READ_ONLY", "SparqlServer", "make_server"]
 
@@ -214,23 +213,6 @@ class _UpdateProbe:
         self._folder.cleanup()
 
 
-@dataclass(frozen=True)
-class _Reply:
-    status: int
-    body: bytes
-    content_type: str = "text/plain; charset=utf-8"
-    headers: tuple[tuple[str, str], ...] = ()
-    file: Path | None = None  # sent from disk instead of `body`
-
-    @classmethod
-    def of(cls, answer: Answer) -> _Reply:
-        return cls(answer.status, answer.body, answer.content_type, answer.headers, answer.file)
-
-    @classmethod
-    def error(cls, status: int, message: str, *headers: tuple[str, str]) -> _Reply:
-        return cls(status, (" ".join(message.split()) + "\n").encode("utf-8"), headers=headers)
-
-
 class _Cancelled(Exception):
     """The request gave up waiting; the worker stops at the next row."""
 
@@ -267,16 +249,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     # ---- the request --------------------------------------------------------------------------------------------
 
-    def _dispatch(self) -> _Reply:
+    def _dispatch(self) -> Answer:
         url = urlsplit(self.path)
         if url.path != PATH and self.server.site is not None:
             if self.command == "POST":
                 return self._method_not_allowed()
             if url.path == QUERY_PAGE:
                 return self._query_page(url.query)
-            return _Reply.of(self.server.site.answer(url.path, self.headers.get("Accept", "")))
+            return self.server.site.answer(url.path, self.headers.get("Accept", ""))
         if url.path != PATH:
-            return _Reply.error(404, f"not found: the SPARQL endpoint is {PATH}")
+            return Answer.text(404, f"not found: the SPARQL endpoint is {PATH}")
         try:
             params = parse_qs(url.query, keep_blank_values=True, errors="strict")
             if self.command == "POST":
@@ -285,13 +267,13 @@ class _Handler(BaseHTTPRequestHandler):
                     for name, values in parse_qs(body, keep_blank_values=True, errors="strict").items():
                         params.setdefault(name, []).extend(values)
                 elif body_type == "application/sparql-update":
-                    return _Reply.error(403, READ_ONLY)
+                    return Answer.text(403, READ_ONLY)
                 elif body_type == "application/sparql-query":
                     if "query" in params:
-                        return _Reply.error(400, "send the query either in the body or as query=, not both")
+                        return Answer.text(400, "send the query either in the body or as query=, not both")
                     params["query"] = [body]
                 else:
-                    return _Reply.error(
+                    return Answer.text(
                         415,
                         f"unsupported Content-Type {body_type or '(none)'}: send application/sparql-query "
                         "or application/x-www-form-urlencoded",
@@ -299,42 +281,42 @@ class _Handler(BaseHTTPRequestHandler):
         except _BadRequest as err:
             return err.reply
         except UnicodeDecodeError:
-            return _Reply.error(400, "the request is not valid UTF-8")
+            return Answer.text(400, "the request is not valid UTF-8")
         if "update" in params:
-            return _Reply.error(403, READ_ONLY)
+            return Answer.text(403, READ_ONLY)
         unsupported = [name for name in ("default-graph-uri", "named-graph-uri") if name in params]
         if unsupported:
-            return _Reply.error(
+            return Answer.text(
                 400,
                 f"{' and '.join(unsupported)} not supported: the default graph is the union of all named graphs; "
                 "use GRAPH <iri> { … } in the query to look at one graph",
             )
         queries = params.get("query", [])
         if len(queries) != 1:
-            return _Reply.error(400, "expected exactly one query parameter" if queries else "missing query parameter")
+            return Answer.text(400, "expected exactly one query parameter" if queries else "missing query parameter")
         if not queries[0].strip():
-            return _Reply.error(400, "the query is empty")
+            return Answer.text(400, "the query is empty")
         return self._run(queries[0], self.headers.get("Accept", ""))
 
     def _read_body(self) -> tuple[str, str]:
         body_type = (self.headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
         length_header = self.headers.get("Content-Length")
         if length_header is None:
-            raise _BadRequest(_Reply.error(411, "Content-Length required"))
+            raise _BadRequest(Answer.text(411, "Content-Length required"))
         try:
             length = int(length_header)
         except ValueError:
-            raise _BadRequest(_Reply.error(400, f"bad Content-Length {length_header!r}")) from None
+            raise _BadRequest(Answer.text(400, f"bad Content-Length {length_header!r}")) from None
         if length < 0:
-            raise _BadRequest(_Reply.error(400, f"bad Content-Length {length_header!r}"))
+            raise _BadRequest(Answer.text(400, f"bad Content-Length {length_header!r}"))
         if length > MAX_BODY_BYTES:
-            raise _BadRequest(_Reply.error(413, f"request body of {length} bytes is over the {MAX_BODY_BYTES} limit"))
+            raise _BadRequest(Answer.text(413, f"request body of {length} bytes is over the {MAX_BODY_BYTES} limit"))
         return body_type, self.rfile.read(length).decode("utf-8")
 
-    def _run(self, query: str, accept: str) -> _Reply:
+    def _run(self, query: str, accept: str) -> Answer:
         server = self.server
         cancel = threading.Event()
-        future: Future[_Reply] = Future()
+        future: Future[Answer] = Future()
 
         def work() -> None:
             try:
@@ -342,16 +324,16 @@ class _Handler(BaseHTTPRequestHandler):
             except _Cancelled:
                 pass
             except Exception as err:
-                future.set_result(_Reply.error(500, f"internal error: {type(err).__name__}: {err}"))
+                future.set_result(Answer.text(500, f"internal error: {type(err).__name__}: {err}"))
 
         threading.Thread(target=work, name="kg-serve-query", daemon=True).start()
         try:
             return future.result(timeout=server.timeout_s)
         except FutureTimeout:
             cancel.set()
-            return _Reply.error(503, f"query timed out after {server.timeout_s:g} s")
+            return Answer.text(503, f"query timed out after {server.timeout_s:g} s")
 
-    def _query_page(self, query_string: str) -> _Reply:
+    def _query_page(self, query_string: str) -> Answer:
         from kg.publish.query_run import render_query_page
 
         def run(text: str) -> tuple[int, bytes, bool]:
@@ -359,28 +341,28 @@ class _Handler(BaseHTTPRequestHandler):
             return reply.status, reply.body, ("X-Result-Truncated", "true") in reply.headers
 
         assert self.server.site is not None
-        return _Reply.of(render_query_page(self.server.site, query_string, run))
+        return render_query_page(self.server.site, query_string, run)
 
-    def _method_not_allowed(self) -> _Reply:
+    def _method_not_allowed(self) -> Answer:
         path = urlsplit(self.path).path
         if path != PATH and self.server.site is not None:
-            return _Reply.error(405, f"{self.command} not allowed: use GET or HEAD", ("Allow", "GET, HEAD"))
+            return Answer.text(405, f"{self.command} not allowed: use GET or HEAD", ("Allow", "GET, HEAD"))
         if path != PATH:
-            return _Reply.error(404, f"not found: the SPARQL endpoint is {PATH}")
-        return _Reply.error(405, f"{self.command} not allowed: use GET or POST", ("Allow", "GET, POST"))
+            return Answer.text(404, f"not found: the SPARQL endpoint is {PATH}")
+        return Answer.text(405, f"{self.command} not allowed: use GET or POST", ("Allow", "GET, POST"))
 
     # ---- the response -------------------------------------------------------------------------------------------
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         # http.server's own errors (malformed request line, 414, oversized headers) as one line of text too.
         self.close_connection = True
-        self._send(_Reply.error(code, message or HTTPStatus(code).phrase))
+        self._send(Answer.text(code, message or HTTPStatus(code).phrase))
 
-    def _send(self, reply: _Reply) -> None:
+    def _send(self, reply: Answer) -> None:
         try:
             source = reply.file.open("rb") if reply.file is not None else None
         except OSError:
-            reply, source = _Reply.error(404, "not found"), None
+            reply, source = Answer.text(404, "not found"), None
         # Logged before the answer goes out, so the line is written by the time the client has its answer.
         elapsed_ms = (time.monotonic() - getattr(self, "_started", time.monotonic())) * 1000
         path = urlsplit(self.path).path if getattr(self, "path", None) else "-"
@@ -413,7 +395,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class _BadRequest(Exception):
-    def __init__(self, reply: _Reply) -> None:
+    def __init__(self, reply: Answer) -> None:
         super().__init__(reply.body.decode("utf-8").strip())
         self.reply = reply
 
@@ -423,15 +405,15 @@ class _BadRequest(Exception):
 
 def _answer(
     store: ox.Store, probe: _UpdateProbe, query: str, accept: str, max_results: int, cancel: threading.Event
-) -> _Reply:
+) -> Answer:
     try:
         result = store.query(query, use_default_graph_as_union=True)
     except SyntaxError as err:
         if probe.is_update(query):
-            return _Reply.error(403, READ_ONLY)
-        return _Reply.error(400, f"SPARQL syntax error: {err}")
+            return Answer.text(403, READ_ONLY)
+        return Answer.text(400, f"SPARQL syntax error: {err}")
     except OSError as err:
-        return _Reply.error(500, f"the query failed: {err}")
+        return Answer.text(500, f"the query failed: {err}")
 
     if isinstance(result, ox.QueryBoolean):
         form = "ASK"
@@ -442,13 +424,13 @@ def _answer(
     chosen = negotiate(accept, OFFERS[form])
     if chosen is None:
         acceptable = ", ".join(dict.fromkeys(media_type for media_type, _ in OFFERS[form]))
-        return _Reply.error(406, f"cannot answer a {form} query as {accept[:200]}; acceptable: {acceptable}")
+        return Answer.text(406, f"cannot answer a {form} query as {accept[:200]}; acceptable: {acceptable}")
     media_type, fmt = chosen
     content_type = f"{media_type}; charset=utf-8"
 
     try:
         if isinstance(result, ox.QueryBoolean):
-            return _Reply(200, result.serialize(format=fmt), content_type)
+            return Answer(200, content_type, result.serialize(format=fmt))
         if isinstance(result, ox.QuerySolutions):
             variables = [v.value for v in result.variables]
             rows, truncated = _take(result, max_results, cancel)
@@ -459,8 +441,8 @@ def _answer(
             triples, truncated = _take(result, max_results, cancel)
             body = ox.serialize(triples, format=fmt)
     except OSError as err:  # evaluation errors surface while iterating (e.g. a failing SERVICE)
-        return _Reply.error(500, f"the query failed: {err}")
-    return _Reply(200, body, content_type, (("X-Result-Truncated", "true" if truncated else "false"),))
+        return Answer.text(500, f"the query failed: {err}")
+    return Answer(200, content_type, body, headers=(("X-Result-Truncated", "true" if truncated else "false"),))
 
 
 def _take(items: Iterable[_T], limit: int, cancel: threading.Event) -> tuple[list[_T], bool]:

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from urllib.parse import parse_qs
 
 from kg.errors import KgError
+from kg.negotiation import Answer
 from kg.publish.queries_page import Outcome, queries_page
-from kg.publish.site_http import HTML, SECURITY_HEADERS, Answer, SiteFiles
+from kg.publish.site_http import HTML, SECURITY_HEADERS, SiteFiles
 from kg.saved_queries import bindings, list_saved, with_values
 
 # text → (HTTP status, body, truncated): the endpoint's runner, asked for SPARQL JSON results

@@ -15,13 +15,12 @@ Paths:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
 from rdflib import Graph
 
-from kg.negotiation import negotiate
+from kg.negotiation import Answer, negotiate
 from kg.publish.paths import SitePaths
 from kg.publish.staging import read_marker
 from kg.write import sorted_ntriples
@@ -55,19 +54,6 @@ SECURITY_HEADERS = (
         "frame-ancestors 'none'",
     ),
 )
-
-
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    content_type: str = "text/plain; charset=utf-8"
-    body: bytes = b""
-    file: Path | None = None  # sent from disk instead of `body`
-    headers: tuple[tuple[str, str], ...] = ()
-
-    @classmethod
-    def text(cls, status: int, message: str, *headers: tuple[str, str]) -> Answer:
-        return cls(status, body=(" ".join(message.split()) + "\n").encode("utf-8"), headers=headers)
 
 
 class SiteFiles:
