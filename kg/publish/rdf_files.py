@@ -19,11 +19,12 @@ VOCAB_PREFIXES = {
     "ind": "https://w3id.org/edu-policy-kg/vocab/indicators/",
     "topic": "https://w3id.org/edu-policy-kg/vocab/topics/",
 }
+_RESOURCE_PREFIXES = {**PREFIXES, **VOCAB_PREFIXES}  # bound in every resource's graph
 
 
 def to_graph(triples: Iterable[tuple]) -> Graph:
     graph = Graph()
-    for prefix, namespace in {**PREFIXES, **VOCAB_PREFIXES}.items():
+    for prefix, namespace in _RESOURCE_PREFIXES.items():
         graph.bind(prefix, namespace)
     for triple in triples:
         graph.add(triple)
