@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -12,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEEDS
+from conftest import ROOT, SEEDS, free_port
 
 from kg.build import BuildOptions, build
 from kg.cli import main
@@ -24,12 +23,6 @@ from kg.store import EmbeddedStore
 
 CASES = sorted((ROOT / "tests" / "queries").glob("*/*.json"))
 BASE = "https://w3id.org/edu-policy-kg/id/"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class OxigraphServer:

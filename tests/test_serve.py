@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import Response, running
+from conftest import Response, free_port, running
 from SPARQLWrapper import CSV, JSON, POSTDIRECTLY, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
@@ -513,9 +513,7 @@ def test_bad_limits_are_usage_errors(store, option, value):
 
 def test_cli_serves_the_graph_loaded_in_memory(seed_build, tmp_path):
     """`kg serve --in-memory` on the seed build, queried over HTTP with SPARQLWrapper like any endpoint."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     command = [
         str(Path(sys.executable).parent / "kg"),
         "serve",
