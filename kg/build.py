@@ -1,7 +1,8 @@
 """The orchestrator: runs the stages in order. It holds no extraction logic of its own.
 
 read → normalise → structure → government → dates → references → targets → topics → link → map to RDF →
-write (Oxigraph's serialisers) → validate (pySHACL on the N-Quads)
+write (Oxigraph's serialisers) → validate (pySHACL: each document in its worker, then the corpus; see
+kg/validate_scopes.py)
 """
 
 from __future__ import annotations
@@ -12,18 +13,18 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
 import pyoxigraph as ox
-from rdflib import Dataset
+from rdflib import Dataset, Graph
 
 from kg.cache import CachedDocument, ExtractionCache
 from kg.dates import find_dates
 from kg.errors import InputError, KgError
 from kg.government import resolve_government
-from kg.graphset import GraphSet, parse_nquads
+from kg.graphset import GraphSet
 from kg.iris import Iris
 from kg.linking import link_policies
 from kg.namespaces import DEFAULT_BASE
@@ -37,7 +38,15 @@ from kg.store import STORE_MANIFEST, StoreSync, load_store, read_manifest
 from kg.structure import segment
 from kg.targets import extract_targets
 from kg.topics import assign_topics
-from kg.validate import ValidationResult, validate, write_report
+from kg.validate import ValidationResult, write_report
+from kg.validate_scopes import (
+    combined,
+    corpus_view,
+    document_context,
+    report_ntriples,
+    validate_corpus,
+    validate_document,
+)
 from kg.write import OUTPUT_FILES, DatasetWriter, graph_pieces, pack_pieces, unpack_pieces, write_atomically
 
 # Below this many documents per worker, forking costs more than it saves.
@@ -118,6 +127,7 @@ def extract_all(
 
 
 _T = TypeVar("_T", DocumentRecord, CachedDocument)
+_In = TypeVar("_In", SourceDocument, CachedDocument)
 
 
 def _run_all(
@@ -189,6 +199,7 @@ class _ExtractAndSerialise:
 
     cache_folder: Path
     base: str
+    run_validation: bool
 
     def __call__(self, source: SourceDocument) -> CachedDocument:
         record = extract(source)
@@ -196,7 +207,38 @@ class _ExtractAndSerialise:
         triples = map_own_graph(iris, record, iris.build(build_key()))
         summary = GraphSummary.of(str(iris.plan(source.doc_id)), triples)
         pieces = pack_pieces(graph_pieces(str(iris.graph(source.doc_id)), triples))
-        return ExtractionCache(self.cache_folder, self.base).put(record, summary, pieces)
+        view = ox.serialize(corpus_view(triples), format=ox.RdfFormat.N_TRIPLES)
+        report = _document_report(iris, record, triples) if self.run_validation else None
+        return ExtractionCache(self.cache_folder, self.base).put(record, summary, pieces, view, report)
+
+
+@dataclass(frozen=True)
+class _ValidateCached:
+    """A worker's job for a document taken from the cache without a report for the current shapes (it was built
+    with validation off, or the shapes changed): map its graph again and validate it."""
+
+    cache_folder: Path
+    base: str
+
+    def __call__(self, document: CachedDocument) -> CachedDocument:
+        iris = Iris(self.base)
+        triples = map_own_graph(iris, document.record, iris.build(build_key()))
+        report = _document_report(iris, document.record, triples)
+        path = ExtractionCache(self.cache_folder, self.base).put_report(document.record.source, report)
+        return replace(document, report=path)
+
+
+def _document_report(iris: Iris, record: DocumentRecord, triples: list[ox.Triple]) -> bytes:
+    return report_ntriples(validate_document(triples, document_context(iris, record)))
+
+
+def _validated(documents: list[CachedDocument], folder: Path, options: BuildOptions) -> list[CachedDocument]:
+    """Every document with its report: the cached ones that have none are validated now, in worker processes."""
+    unvalidated = [document for document in documents if document.report is None]
+    if not unvalidated:
+        return documents
+    done = iter(_run_many(_ValidateCached(folder, options.base), unvalidated, options.jobs))
+    return [next(done) if document.report is None else document for document in documents]
 
 
 def _read(path: Path, options: BuildOptions, seen: dict[str, Path]) -> SourceDocument:
@@ -212,8 +254,8 @@ def _read(path: Path, options: BuildOptions, seen: dict[str, Path]) -> SourceDoc
     return source
 
 
-def _run_many(work: Callable[[SourceDocument], _T], sources: list[SourceDocument], jobs: int | None) -> Iterator[_T]:
-    """`work` on each source, results in input order. Worker processes are forked once the models are loaded here,
+def _run_many(work: Callable[[_In], _T], sources: list[_In], jobs: int | None) -> Iterator[_T]:
+    """`work` on each item, results in input order. Worker processes are forked once the models are loaded here,
     so each starts warm; a handful of documents is not worth the fork."""
     workers = min(jobs or os.cpu_count() or 1, len(sources) // PARALLEL_MIN_DOCUMENTS)
     if workers < 2 or multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
@@ -256,15 +298,19 @@ def to_graphs(records: list[DocumentRecord], base: str = DEFAULT_BASE) -> GraphS
     return graphs
 
 
-def write_dataset(writer: DatasetWriter, documents: list[CachedDocument], base: str, stats: StatsCollector) -> None:
-    """Every document's cached pieces in graph IRI order, then the shared graphs, mapped here from the linked
-    records."""
+def write_dataset(
+    writer: DatasetWriter,
+    documents: list[CachedDocument],
+    shared: list[tuple[str, list[ox.Triple]]],
+    base: str,
+    stats: StatsCollector,
+) -> None:
+    """Every document's cached pieces in graph IRI order, then the (finalised) shared graphs."""
     iris = Iris(base)
-    shared = shared_graphs([document.record for document in documents], iris)
     for document in sorted(documents, key=lambda d: str(iris.graph(d.record.source.doc_id))):
         writer.write_pieces(str(iris.graph(document.record.source.doc_id)), unpack_pieces(document.pieces.read_bytes()))
         stats.add_document(document.record.source.doc_id, document.summary)
-    for name, triples in shared.finalised():
+    for name, triples in shared:
         writer.write_graph(name, triples)
         stats.add_graph(name, triples)
 
@@ -284,7 +330,10 @@ def build(paths: Iterable[Path], options: BuildOptions, progress: ProgressHook |
             options.out_dir.mkdir(parents=True, exist_ok=True)
             folder = Path(scope.enter_context(tempfile.TemporaryDirectory(prefix=".pieces-", dir=options.out_dir)))
         cache = ExtractionCache(folder, options.base)
-        documents, errors = _run_all(files, options, _ExtractAndSerialise(folder, options.base), progress, cache)
+        work = _ExtractAndSerialise(folder, options.base, options.run_validation)
+        documents, errors = _run_all(files, options, work, progress, cache)
+        if options.run_validation:
+            documents = _validated(documents, folder, options)
         report = BuildReport(errors=missing + errors)
         cache.prune()
         report.extracted, report.reused = cache.misses, cache.hits
@@ -296,6 +345,17 @@ def build(paths: Iterable[Path], options: BuildOptions, progress: ProgressHook |
         with _alive_now_frozen():
             _write_outputs(documents, options, report)
     return report
+
+
+def _validation(documents: list[CachedDocument], shared: list[tuple[str, list[ox.Triple]]]) -> ValidationResult:
+    """The documents' cached reports and the corpus shapes' report, as one (`kg/validate_scopes.py`)."""
+    corpus = validate_corpus((t for _, triples in shared for t in triples), (d.corpus_view for d in documents))
+    reports = []
+    for document in documents:
+        data = document.report.read_bytes() if document.report else b""
+        if data:
+            reports.append(Graph().parse(data=data, format="nt"))
+    return combined(reports, corpus)
 
 
 def _write_outputs(documents: list[CachedDocument], options: BuildOptions, report: BuildReport) -> None:
@@ -311,12 +371,13 @@ def _write_outputs(documents: list[CachedDocument], options: BuildOptions, repor
 
     def write_graphs(folder: Path) -> None:
         observe = (lambda graph, pieces: sync.see(graph, pieces["graph.nq"], pieces["graph.nt"])) if sync else None
+        shared = shared_graphs([document.record for document in documents], Iris(options.base)).finalised()
         writer, files = DatasetWriter.open(folder, observe)
         with files:
-            write_dataset(writer, documents, options.base, stats)
+            write_dataset(writer, documents, shared, options.base, stats)
             writer.finish()
         if options.run_validation:
-            report.validation = validate(parse_nquads((folder / "graph.nq").read_bytes()))
+            report.validation = _validation(documents, shared)
         if options.write_store and not in_place:
             load_store(folder / "store", folder / "graph.nq")
 

@@ -4,9 +4,11 @@ records; the files are always concatenated anew).
 
 An entry is keyed by the document's name, the SHA-256 of its bytes, the extractor version, a fingerprint of the
 extractor's own code and data files (so an edited rule can never serve a stale record) and the base IRI. It is
-two files: `<key>.pickle`, the `DocumentRecord` and the `GraphSummary` of its graph, and `<key>.pieces`, the
-graph serialised for every output file (`kg/write.py`). Each is written to a temporary name and renamed, the
-pieces first, so a crash never leaves a torn entry; entries no document used in a build are removed after it.
+two files: `<key>.pickle`, the `DocumentRecord`, the `GraphSummary` of its graph and the part of the graph the
+corpus shapes read, and `<key>.pieces`, the graph serialised for every output file (`kg/write.py`). A third,
+`<key>.<shapes>.report`, is the document shapes' report on the graph, keyed by the shapes too (an edited shape
+re-validates without re-extracting). Each is written to a temporary name and renamed, the pickle last, so a
+crash never leaves a torn entry; entries no document used in a build are removed after it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from kg import EXTRACTOR_VERSION
 from kg.iris import digest
 from kg.records import DocumentRecord, SourceDocument
 from kg.stats import GraphSummary
+from kg.validate_scopes import shapes_fingerprint
 
 
 @cache
@@ -54,6 +57,8 @@ class CachedDocument:
     record: DocumentRecord
     summary: GraphSummary
     pieces: Path  # the graph's serialised pieces (`kg.write.unpack_pieces`)
+    corpus_view: bytes  # N-Triples: what the corpus shapes read of the graph (`kg.validate_scopes.corpus_view`)
+    report: Path | None = None  # the document shapes' report on it, for the current shapes; empty: no results
 
 
 class ExtractionCache:
@@ -64,6 +69,9 @@ class ExtractionCache:
         self.hits = 0
         self.misses = 0
 
+    def report_path(self, source: SourceDocument) -> Path:
+        return self.folder / f"{self.key(source)}.{shapes_fingerprint()}.report"
+
     def key(self, source: SourceDocument) -> str:
         return (
             f"{source.sha256[:24]}-{digest(source.name, 12)}-v{EXTRACTOR_VERSION}-{code_fingerprint()}-{self.base_key}"
@@ -71,11 +79,12 @@ class ExtractionCache:
 
     def get(self, source: SourceDocument) -> CachedDocument | None:
         key = self.key(source)
-        self.used.add(key)
+        report = self.report_path(source)
+        self.used.update((key, report.stem))
         pieces = self.folder / f"{key}.pieces"
         try:
             with (self.folder / f"{key}.pickle").open("rb") as handle:
-                record, summary = pickle.load(handle)
+                record, summary, view = pickle.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             self.misses += 1
             return None
@@ -83,22 +92,37 @@ class ExtractionCache:
             self.misses += 1
             return None
         self.hits += 1
-        return CachedDocument(record, summary, pieces)
+        return CachedDocument(record, summary, pieces, view, report if report.is_file() else None)
 
-    def put(self, record: DocumentRecord, summary: GraphSummary, pieces: bytes) -> CachedDocument:
-        """Store an entry (also from a worker process: only files are written, nothing in this object changes)."""
+    def put(
+        self, record: DocumentRecord, summary: GraphSummary, pieces: bytes, view: bytes, report: bytes | None
+    ) -> CachedDocument:
+        """Store an entry (also from a worker process: only files are written, nothing in this object changes).
+        `report` is None when the document was not validated."""
         self.folder.mkdir(parents=True, exist_ok=True)
         key = self.key(record.source)
         _write_file(self.folder / f"{key}.pieces", pieces)
-        _write_file(self.folder / f"{key}.pickle", pickle.dumps((record, summary), protocol=pickle.HIGHEST_PROTOCOL))
-        return CachedDocument(record, summary, self.folder / f"{key}.pieces")
+        if report is not None:
+            self.put_report(record.source, report)
+        entry = pickle.dumps((record, summary, view), protocol=pickle.HIGHEST_PROTOCOL)
+        _write_file(self.folder / f"{key}.pickle", entry)
+        path = self.report_path(record.source)
+        return CachedDocument(
+            record, summary, self.folder / f"{key}.pieces", view, path if report is not None else None
+        )
+
+    def put_report(self, source: SourceDocument, report: bytes) -> Path:
+        path = self.report_path(source)
+        _write_file(path, report)
+        return path
 
     def prune(self) -> None:
         """Remove entries no document of this build used."""
         if not self.folder.is_dir():
             return
         for path in self.folder.iterdir():
-            if path.name.startswith(".tmp-") or (path.suffix in (".pickle", ".pieces") and path.stem not in self.used):
+            stale = path.suffix in (".pickle", ".pieces", ".report") and path.stem not in self.used
+            if path.name.startswith(".tmp-") or stale:
                 path.unlink(missing_ok=True)
 
 

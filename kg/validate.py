@@ -11,19 +11,21 @@ Only results of severity `sh:Violation` make the data non-conforming; warnings a
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pyshacl
-from rdflib import Dataset, Graph, Node, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, Node, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 
-from kg.namespaces import PREFIXES, SH
+from kg.namespaces import PREFIXES, RDF, SH
 
 SHAPES_DIR = Path(__file__).parent / "shapes"
 KGSH = "https://w3id.org/edu-policy-kg/shapes#"
@@ -131,8 +133,19 @@ def _as_graph(data: Graph | Dataset) -> Graph:
     return union
 
 
-def validate(data: Graph | Dataset, shapes: Graph | None = None) -> ValidationResult:
-    """Validate the union of all graphs in `data` against `shapes` (default: `load_shapes()`).
+def validation_graph(triples: Iterable[ox.Triple], ntriples: bytes = b"") -> Graph:
+    """An rdflib graph to validate, of pyoxigraph triples and N-Triples, read by the same parser as the build's
+    N-Quads so that every literal is checked as a reader of the files will see it."""
+    graph = _PreparedQueryGraph()
+    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) + ntriples, format="nt")
+    return graph
+
+
+def validate(
+    data: Graph | Dataset, shapes: Graph | None = None, shape_names: Sequence[URIRef] | None = None
+) -> ValidationResult:
+    """Validate the union of all graphs in `data` against `shapes` (default: `load_shapes()`), or against only
+    the shapes named in `shape_names` (and the shapes they refer to).
 
     `data` is only read. A `Dataset` is copied into one graph first; a plain `Graph` is validated in place.
     """
@@ -141,6 +154,7 @@ def validate(data: Graph | Dataset, shapes: Graph | None = None) -> ValidationRe
     _, report, _ = pyshacl.validate(
         graph,
         shacl_graph=shapes_graph,
+        use_shapes=list(shape_names) if shape_names is not None else None,
         ont_graph=None,
         inference="none",
         advanced=False,
@@ -157,6 +171,51 @@ def validate(data: Graph | Dataset, shapes: Graph | None = None) -> ValidationRe
         warnings=warnings,
         shapes=shapes_graph,
     )
+
+
+def merge_results(reports: Iterable[Graph], shapes: Graph | None = None) -> ValidationResult:
+    """One result holding every result of `reports` once: the same result found in two reports (a shared node
+    seen from two documents) is one result, as in one validation of the whole graph."""
+    merged = Graph()
+    report_node = BNode()
+    seen: set[str] = set()
+    violations = warnings = 0
+    for report in reports:
+        for result in sorted(report.objects(None, SH.result), key=lambda r: _described(report, r)):
+            signature = _described(report, result)
+            if signature in seen:
+                continue
+            seen.add(signature)
+            merged.add((report_node, SH.result, result))
+            _copy_from(report, result, merged)
+            severity = report.value(result, SH.resultSeverity)
+            violations += severity == SH.Violation
+            warnings += severity == SH.Warning
+    merged.add((report_node, RDF.type, SH.ValidationReport))
+    merged.add((report_node, SH.conforms, Literal(violations == 0)))
+    return ValidationResult(
+        conforms=violations == 0,
+        report=merged,
+        violations=violations,
+        warnings=warnings,
+        shapes=load_shapes() if shapes is None else shapes,
+    )
+
+
+def _described(graph: Graph, node: Node) -> str:
+    """A node written out with the blank nodes under it, the same in any graph whatever their labels."""
+    if not isinstance(node, BNode):
+        return node.n3()
+    parts = sorted(f"{p.n3()} {_described(graph, o)}" for p, o in graph.predicate_objects(node))
+    return "[" + " ; ".join(parts) + "]"
+
+
+def _copy_from(source: Graph, node: Node, target: Graph) -> None:
+    """`node`'s triples and those of the blank nodes under it."""
+    for p, o in source.predicate_objects(node):
+        target.add((node, p, o))
+        if isinstance(o, BNode):
+            _copy_from(source, o, target)
 
 
 def report_turtle(result: ValidationResult) -> bytes:

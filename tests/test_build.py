@@ -238,7 +238,42 @@ def test_incremental_rebuild_extracts_only_the_changed_document(tmp_path):
         assert (out / name).read_bytes() == (clean / name).read_bytes(), name
     assert len(list((out / "cache").glob("*.pickle"))) == 5  # the stale entry is gone
     assert len(list((out / "cache").glob("*.pieces"))) == 5
+    assert len(list((out / "cache").glob("*.report"))) == 5
+    assert (out / "validation.ttl").read_bytes() == (clean / "validation.ttl").read_bytes()
     assert store_quads(out) == store_quads(clean)  # the store was updated in place, not reloaded
+
+
+def test_the_build_validates_as_one_validation_of_the_whole_graph(seed_build):
+    """Each document validated in its worker plus the corpus shapes (kg/validate_scopes.py) report exactly what
+    pySHACL reports on the whole built graph (`kg validate`)."""
+    from kg.graphset import parse_nquads
+    from kg.validate import report_turtle, validate
+
+    out, _ = seed_build
+    whole = validate(parse_nquads((out / "graph.nq").read_bytes()))
+    assert whole.warnings > 0  # a seed prints no title: the comparison covers a non-empty report
+    assert (out / "validation.ttl").read_bytes() == report_turtle(whole)
+
+
+def test_documents_cached_without_a_report_are_validated_once(tmp_path):
+    """A build with validation off caches no reports; the next build validates the cached documents without
+    extracting them again, and the one after takes the reports from the cache."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for seed in sorted(SEEDS.glob("00[12]_*.txt")):
+        shutil.copy(seed, corpus)
+    out = tmp_path / "out"
+    build([corpus], BuildOptions(out_dir=out, run_validation=False))
+    assert not list((out / "cache").glob("*.report"))
+    validated = build([corpus], BuildOptions(out_dir=out))
+    assert (validated.extracted, validated.reused) == (0, 2)
+    reports = {path: path.stat().st_mtime_ns for path in (out / "cache").glob("*.report")}
+    assert len(reports) == 2
+    first = (out / "validation.ttl").read_bytes()
+    again = build([corpus], BuildOptions(out_dir=out))
+    assert {path: path.stat().st_mtime_ns for path in (out / "cache").glob("*.report")} == reports
+    assert (out / "validation.ttl").read_bytes() == first
+    assert again.validation.warnings == validated.validation.warnings == 1  # 002 prints no title
 
 
 def store_quads(out: Path) -> list[str]:
