@@ -38,9 +38,9 @@ from kg.store import STORE_MANIFEST, StoreSync, load_store, read_manifest
 from kg.structure import segment
 from kg.targets import extract_targets
 from kg.topics import assign_topics
-from kg.validate import ValidationResult, write_report
+from kg.validate import ValidationResult, merge_results, write_report
 from kg.validate_scopes import (
-    combined,
+    corpus_inputs_digest,
     corpus_view,
     document_context,
     report_ntriples,
@@ -343,22 +343,29 @@ def build(paths: Iterable[Path], options: BuildOptions, progress: ProgressHook |
                 + (f" ({len(report.errors)} input errors)" if report.errors else " (no input files)")
             )
         with _alive_now_frozen():
-            _write_outputs(documents, options, report)
+            _write_outputs(documents, options, report, cache)
     return report
 
 
-def _validation(documents: list[CachedDocument], shared: list[tuple[str, list[ox.Triple]]]) -> ValidationResult:
-    """The documents' cached reports and the corpus shapes' report, as one (`kg/validate_scopes.py`)."""
-    corpus = validate_corpus((t for _, triples in shared for t in triples), (d.corpus_view for d in documents))
-    reports = []
-    for document in documents:
-        data = document.report.read_bytes() if document.report else b""
-        if data:
-            reports.append(Graph().parse(data=data, format="nt"))
-    return combined(reports, corpus)
+def _validation(
+    documents: list[CachedDocument], shared: list[tuple[str, list[ox.Triple]]], cache: ExtractionCache
+) -> ValidationResult:
+    """The documents' cached reports and the corpus shapes' report, as one (`kg/validate_scopes.py`). The corpus
+    shapes' report is reused while what they read is unchanged (a changed document that cites the same policies)."""
+    shared_triples = [t for _, triples in shared for t in triples]
+    views = sorted(document.corpus_view for document in documents)
+    inputs = corpus_inputs_digest(shared_triples, views)
+    corpus_report = cache.corpus_report(inputs)
+    if corpus_report is None:
+        corpus_report = report_ntriples(validate_corpus(shared_triples, views))
+        cache.put_corpus_report(inputs, corpus_report)
+    reports = [document.report.read_bytes() if document.report else b"" for document in documents]
+    return merge_results(Graph().parse(data=data, format="nt") for data in (*reports, corpus_report) if data)
 
 
-def _write_outputs(documents: list[CachedDocument], options: BuildOptions, report: BuildReport) -> None:
+def _write_outputs(
+    documents: list[CachedDocument], options: BuildOptions, report: BuildReport, cache: ExtractionCache
+) -> None:
     stats = StatsCollector(options.base)
     # An earlier build's store is updated in place, graph by graph, once the files are in place; without one (or
     # without the manifest of what it holds) a fresh store is loaded beside the files and moved with them.
@@ -377,7 +384,7 @@ def _write_outputs(documents: list[CachedDocument], options: BuildOptions, repor
             write_dataset(writer, documents, shared, options.base, stats)
             writer.finish()
         if options.run_validation:
-            report.validation = _validation(documents, shared)
+            report.validation = _validation(documents, shared, cache)
         if options.write_store and not in_place:
             load_store(folder / "store", folder / "graph.nq")
 

@@ -8,7 +8,8 @@ two files: `<key>.pickle`, the `DocumentRecord`, the `GraphSummary` of its graph
 corpus shapes read, and `<key>.pieces`, the graph serialised for every output file (`kg/write.py`). A third,
 `<key>.<shapes>.report`, is the document shapes' report on the graph, keyed by the shapes too (an edited shape
 re-validates without re-extracting). Each is written to a temporary name and renamed, the pickle last, so a
-crash never leaves a torn entry; entries no document used in a build are removed after it.
+crash never leaves a torn entry; entries no document used in a build are removed after it. Beside them,
+`corpus-<digest>.nt` is the corpus shapes' report of the last build, keyed by a digest of all they read.
 """
 
 from __future__ import annotations
@@ -115,6 +116,26 @@ class ExtractionCache:
         path = self.report_path(source)
         _write_file(path, report)
         return path
+
+    def corpus_report(self, inputs: str) -> bytes | None:
+        """The corpus shapes' report on inputs with this digest, if the last build left it."""
+        try:
+            return self._corpus_report_path(inputs).read_bytes()
+        except OSError:
+            return None
+
+    def put_corpus_report(self, inputs: str, report: bytes) -> None:
+        """Keep this report, and only this one: the corpus of the next build is most like this build's."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        kept = self._corpus_report_path(inputs)
+        _write_file(kept, report)
+        for path in self.folder.glob("corpus-*.nt"):
+            if path != kept:
+                path.unlink(missing_ok=True)
+
+    def _corpus_report_path(self, inputs: str) -> Path:
+        # the code too: which shapes run over the corpus, and what they are given, is decided there
+        return self.folder / f"corpus-{inputs}-{code_fingerprint()}.nt"
 
     def prune(self) -> None:
         """Remove entries no document of this build used."""

@@ -30,7 +30,7 @@ from kg.iris import Iris
 from kg.namespaces import KG, RDF, SH
 from kg.rdf_mapping import add_build, map_shared
 from kg.records import DocumentRecord
-from kg.validate import KGSH, SHAPES_DIR, ValidationResult, load_shapes, merge_results, validate, validation_graph
+from kg.validate import KGSH, SHAPES_DIR, ValidationResult, load_shapes, validate, validation_graph
 
 # the shapes whose focus nodes live in the shared graphs
 CORPUS_SHAPES = frozenset(URIRef(KGSH + name) for name in ("GovernmentShape", "PolicyShape", "BuildActivityShape"))
@@ -110,9 +110,13 @@ def validate_corpus(shared: Iterable[ox.Triple], views: Iterable[bytes]) -> Vali
     return validate(validation_graph(list(shared), b"".join(views)), shape_names=shape_scopes()[1])
 
 
-def combined(document_reports: Iterable[Graph], corpus: ValidationResult) -> ValidationResult:
-    """One result of the documents' reports and the corpus's, as one validation of the whole graph reports it."""
-    return merge_results([*document_reports, corpus.report])
+def corpus_inputs_digest(shared: Iterable[ox.Triple], views: Iterable[bytes]) -> str:
+    """A digest of everything the corpus shapes read, and of the shapes: equal digests, equal reports."""
+    hasher = hashlib.sha256(shapes_fingerprint().encode())
+    hasher.update(ox.serialize(shared, format=ox.RdfFormat.N_TRIPLES))
+    for view in views:
+        hasher.update(hashlib.sha256(view).digest())
+    return hasher.hexdigest()[:24]
 
 
 def report_ntriples(result: ValidationResult) -> bytes:

@@ -226,12 +226,16 @@ def test_incremental_rebuild_extracts_only_the_changed_document(tmp_path):
     out = tmp_path / "out"
     first = build([corpus], BuildOptions(out_dir=out))
     assert (first.extracted, first.reused) == (5, 0)
+    corpus_reports = {path: path.stat().st_mtime_ns for path in (out / "cache").glob("corpus-*.nt")}
+    assert len(corpus_reports) == 1
     changed = corpus / "003_68d8026e029efe2e.txt"
     changed.write_text(
         changed.read_text("utf-8").replace("创建20所儿童友好型试点学校", "创建22所儿童友好型试点学校"), "utf-8"
     )
     again = build([corpus], BuildOptions(out_dir=out))
     assert (again.extracted, again.reused) == (1, 4)
+    # the changed target is no input of the corpus shapes: their report is reused, not made again
+    assert {path: path.stat().st_mtime_ns for path in (out / "cache").glob("corpus-*.nt")} == corpus_reports
     clean = tmp_path / "clean"
     build([corpus], BuildOptions(out_dir=clean, use_cache=False))
     for name in OUTPUT_FILES:
@@ -241,6 +245,12 @@ def test_incremental_rebuild_extracts_only_the_changed_document(tmp_path):
     assert len(list((out / "cache").glob("*.report"))) == 5
     assert (out / "validation.ttl").read_bytes() == (clean / "validation.ttl").read_bytes()
     assert store_quads(out) == store_quads(clean)  # the store was updated in place, not reloaded
+
+    # a new citation adds a policy: the corpus shapes run again, and only the new report is kept
+    changed.write_text(changed.read_text("utf-8") + "\n研究制定《长沙市校外培训机构管理办法》。\n", "utf-8")
+    build([corpus], BuildOptions(out_dir=out))
+    after = list((out / "cache").glob("corpus-*.nt"))
+    assert len(after) == 1 and after[0] not in corpus_reports
 
 
 def test_the_build_validates_as_one_validation_of_the_whole_graph(seed_build):

@@ -29,12 +29,13 @@ from kg.validate import (
     KGSH,
     ValidationResult,
     load_shapes,
+    merge_results,
     report_turtle,
     validate,
     validation_graph,
     write_report,
 )
-from kg.validate_scopes import combined, corpus_view, shape_scopes, validate_corpus, validate_document
+from kg.validate_scopes import corpus_view, shape_scopes, validate_corpus, validate_document
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "kg" / "ontology.ttl"
@@ -855,7 +856,7 @@ def validated_in_scopes(g: Graph) -> ValidationResult:
     own_triples, shared_triples = oxigraph_triples(own), oxigraph_triples(shared)
     view = ox.serialize(corpus_view(own_triples), format=ox.RdfFormat.N_TRIPLES)
     document = validate_document(own_triples, shared_triples)
-    return combined([document.report], validate_corpus(shared_triples, [view]))
+    return merge_results([document.report, validate_corpus(shared_triples, [view]).report])
 
 
 def oxigraph_triples(g: Graph) -> list[ox.Triple]:
