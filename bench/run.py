@@ -110,6 +110,7 @@ def main() -> None:
             f" processes; validation {'on' if args.validate else 'off'}); {cpu_s:.1f} CPU s,"
             f" {megabytes / cpu_s:.3f} MB per CPU second"
         )
+        print(f"  phases: {report.timings.summary()}")
         print(
             f"jieba raw cut: {cut_s:.1f} s, {megabytes / cut_s:.3f} MB/s; build / cut throughput ratio"
             f" {cut_s / build_s:.2f} wall, {cut_s / cpu_s:.2f} per CPU second"
@@ -127,6 +128,7 @@ def main() -> None:
             f"incremental rebuild after one change: {rebuild_s:.2f} s (extracted {again.extracted}, reused"
             f" {again.reused}; files rewritten, out/store updated in place)"
         )
+        print(f"  phases: {again.timings.summary()}")
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"peak memory: {own:.0f} MB (largest extraction worker {workers:.0f} MB)")

@@ -37,6 +37,7 @@ from kg.stats import DocumentStats, GraphSummary, StatsCollector
 from kg.store import STORE_MANIFEST, StoreSync, load_store, read_manifest
 from kg.structure import segment
 from kg.targets import extract_targets
+from kg.timings import PhaseTimer
 from kg.topics import assign_topics
 from kg.validate import ValidationResult, merge_results, write_report
 from kg.validate_scopes import (
@@ -78,6 +79,7 @@ class BuildReport:
     files: list[Path] = field(default_factory=list)
     extracted: int = 0  # documents extracted in this run
     reused: int = 0  # documents taken from the extraction cache
+    timings: PhaseTimer = field(default_factory=PhaseTimer)  # wall time per phase
 
     @property
     def conforms(self) -> bool:
@@ -136,12 +138,14 @@ def _run_all(
     work: Callable[[SourceDocument], _T],
     progress: ProgressHook | None,
     cache: ExtractionCache | None,
+    timer: PhaseTimer | None = None,
 ) -> tuple[list[_T], list[InputError]]:
     """Read every file, then run `work` on what the cache does not hold, in worker processes when there is
     enough. Results in input order."""
+    timer = timer or PhaseTimer()
     outcomes: list[SourceDocument | _T | InputError] = []
     seen: dict[str, Path] = {}
-    with _collector_paused():
+    with timer.phase("read"), _collector_paused():
         for path in files:
             try:
                 source = _read(path, options, seen)
@@ -153,12 +157,14 @@ def _run_all(
     done = iter(_run_many(work, pending, options.jobs))
     results: list[_T] = []
     errors: list[InputError] = []
-    for n, (path, outcome) in enumerate(zip(files, outcomes, strict=True), start=1):
-        if isinstance(outcome, SourceDocument):
-            outcome = next(done)
-        (errors if isinstance(outcome, InputError) else results).append(outcome)
-        if progress:
-            progress(n, len(files), str(path), outcome.record if isinstance(outcome, CachedDocument) else outcome)
+    with timer.phase("extract"):
+        for n, (path, outcome) in enumerate(zip(files, outcomes, strict=True), start=1):
+            if isinstance(outcome, SourceDocument):
+                outcome = next(done)
+            (errors if isinstance(outcome, InputError) else results).append(outcome)
+            if progress:
+                record = outcome.record if isinstance(outcome, CachedDocument) else outcome
+                progress(n, len(files), str(path), record)
     return results, errors
 
 
@@ -331,10 +337,12 @@ def build(paths: Iterable[Path], options: BuildOptions, progress: ProgressHook |
             folder = Path(scope.enter_context(tempfile.TemporaryDirectory(prefix=".pieces-", dir=options.out_dir)))
         cache = ExtractionCache(folder, options.base)
         work = _ExtractAndSerialise(folder, options.base, options.run_validation)
-        documents, errors = _run_all(files, options, work, progress, cache)
+        timer = PhaseTimer()
+        documents, errors = _run_all(files, options, work, progress, cache, timer)
         if options.run_validation:
-            documents = _validated(documents, folder, options)
-        report = BuildReport(errors=missing + errors)
+            with timer.phase("validate documents"):
+                documents = _validated(documents, folder, options)
+        report = BuildReport(errors=missing + errors, timings=timer)
         cache.prune()
         report.extracted, report.reused = cache.misses, cache.hits
         if not documents:
@@ -376,26 +384,33 @@ def _write_outputs(
     in_place = previous is not None and report.extracted <= len(documents) * IN_PLACE_SHARE
     sync = StoreSync(store, manifest, previous if in_place else None) if options.write_store else None
 
+    timer = report.timings
+
     def write_graphs(folder: Path) -> None:
         observe = (lambda graph, pieces: sync.see(graph, pieces["graph.nq"], pieces["graph.nt"])) if sync else None
-        shared = shared_graphs([document.record for document in documents], Iris(options.base)).finalised()
-        writer, files = DatasetWriter.open(folder, observe)
-        with files:
-            write_dataset(writer, documents, shared, options.base, stats)
-            writer.finish()
+        with timer.phase("shared graphs"):
+            shared = shared_graphs([document.record for document in documents], Iris(options.base)).finalised()
+        with timer.phase("write files"):
+            writer, files = DatasetWriter.open(folder, observe)
+            with files:
+                write_dataset(writer, documents, shared, options.base, stats)
+                writer.finish()
         if options.run_validation:
-            report.validation = _validation(documents, shared, cache)
+            with timer.phase("validate corpus"):
+                report.validation = _validation(documents, shared, cache)
         if options.write_store and not in_place:
-            load_store(folder / "store", folder / "graph.nq")
+            with timer.phase("store"):
+                load_store(folder / "store", folder / "graph.nq")
 
     writers: dict[str | tuple[str, ...], Callable[[Path], None]] = {OUTPUT_FILES: write_graphs}
     if options.write_store and not in_place:
         writers[("store",)] = lambda folder: None  # written beside the graph files, moved with them
     if options.run_validation:
         writers["validation.ttl"] = lambda path: write_report(report.validation, path)
-    write_atomically(options.out_dir, writers)
+    write_atomically(options.out_dir, writers, timer)
     if sync is not None:
-        sync.finish()
+        with timer.phase("store"):
+            sync.finish()
     report.files = [options.out_dir / name for name in OUTPUT_FILES]
     report.files += [options.out_dir / "store"] if options.write_store else []
     report.files += [options.out_dir / "validation.ttl"] if options.run_validation else []

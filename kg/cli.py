@@ -238,6 +238,7 @@ def _print_build_summary(report, options) -> None:
         print("validation: skipped (--no-validate)")
     else:
         _print_validation(report.validation, options.out_dir)
+    print(f"time: {report.timings.summary()}")
 
 
 def _print_validation(result, out_dir: Path) -> None:

@@ -30,6 +30,7 @@ from rdflib import Graph
 
 from kg.errors import UsageError
 from kg.namespaces import PREFIXES, compact_iri
+from kg.timings import PhaseTimer
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 PIECE_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.nt", "graph.jsonld")  # written graph by graph
@@ -138,12 +139,15 @@ def serialise(graphs: list[tuple[str, list[ox.Triple]]]) -> dict[str, bytes]:
     return {name: buffer.getvalue() for name, buffer in buffers.items()}
 
 
-def write_atomically(out_dir: Path, writers: dict[str | tuple[str, ...], Callable[[Path], None]]) -> None:
+def write_atomically(
+    out_dir: Path, writers: dict[str | tuple[str, ...], Callable[[Path], None]], timer: PhaseTimer | None = None
+) -> None:
     """Run each writer on a staging path, then move every result into `out_dir` (files or folders).
 
     A writer keyed by one name gets that name's staging path; a writer keyed by a tuple of names gets the staging
     folder and writes all of them into it (the graph files are written in one pass).
     """
+    timer = timer or PhaseTimer()
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
     names: list[str] = []
@@ -155,21 +159,26 @@ def write_atomically(out_dir: Path, writers: dict[str | tuple[str, ...], Callabl
             else:
                 writer(staging / key)
                 names.append(key)
-        for name in names:
-            target = out_dir / name
-            if (staging / name).is_dir():
-                if target.exists():
-                    old = target.with_name(f".old-{name}")
-                    shutil.rmtree(old, ignore_errors=True)
-                    target.rename(old)
-                    (staging / name).rename(target)
-                    shutil.rmtree(old, ignore_errors=True)
-                else:
-                    (staging / name).rename(target)
-            else:
-                os.replace(staging / name, target)
+        with timer.phase("move into place"):
+            _move_into_place(staging, out_dir, names)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _move_into_place(staging: Path, out_dir: Path, names: list[str]) -> None:
+    for name in names:
+        target = out_dir / name
+        if (staging / name).is_dir():
+            if target.exists():
+                old = target.with_name(f".old-{name}")
+                shutil.rmtree(old, ignore_errors=True)
+                target.rename(old)
+                (staging / name).rename(target)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                (staging / name).rename(target)
+        else:
+            os.replace(staging / name, target)
 
 
 def _turtle_body(triples: list[ox.Triple]) -> bytes:
