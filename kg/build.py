@@ -29,6 +29,7 @@ from kg.iris import Iris
 from kg.linking import link_policies
 from kg.namespaces import DEFAULT_BASE
 from kg.normalise import normalise
+from kg.pieces import pack_pieces
 from kg.rdf_mapping import add_build, add_citation_counts, add_vocabularies, build_key, map_own_graph, map_shared
 from kg.read import DEFAULT_MAX_BYTES, TEXT_SUFFIXES, read_document
 from kg.records import DocumentRecord, SourceDocument
@@ -48,7 +49,7 @@ from kg.validate_scopes import (
     validate_corpus,
     validate_document,
 )
-from kg.write import OUTPUT_FILES, DatasetWriter, graph_pieces, pack_pieces, unpack_pieces, write_atomically
+from kg.write import OUTPUT_FILES, DatasetWriter, graph_pieces, write_atomically
 
 # Below this many documents per worker, forking costs more than it saves.
 PARALLEL_MIN_DOCUMENTS = 8
@@ -314,7 +315,7 @@ def write_dataset(
     """Every document's cached pieces in graph IRI order, then the (finalised) shared graphs."""
     iris = Iris(base)
     for document in sorted(documents, key=lambda d: str(iris.graph(d.record.source.doc_id))):
-        writer.write_pieces(str(iris.graph(document.record.source.doc_id)), unpack_pieces(document.pieces.read_bytes()))
+        writer.write_packed(str(iris.graph(document.record.source.doc_id)), document.pieces)
         stats.add_document(document.record.source.doc_id, document.summary)
     for name, triples in shared:
         writer.write_graph(name, triples)
@@ -387,7 +388,7 @@ def _write_outputs(
     timer = report.timings
 
     def write_graphs(folder: Path) -> None:
-        observe = (lambda graph, pieces: sync.see(graph, pieces["graph.nq"], pieces["graph.nt"])) if sync else None
+        observe = sync.see if sync else None
         with timer.phase("shared graphs"):
             shared = shared_graphs([document.record for document in documents], Iris(options.base)).finalised()
         with timer.phase("write files"):

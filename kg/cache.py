@@ -24,7 +24,9 @@ from importlib import metadata
 from pathlib import Path
 
 from kg import EXTRACTOR_VERSION
+from kg.errors import KgError
 from kg.iris import digest
+from kg.pieces import PackedPieces
 from kg.records import DocumentRecord, SourceDocument
 from kg.stats import GraphSummary
 from kg.validate_scopes import shapes_fingerprint
@@ -57,7 +59,7 @@ def code_fingerprint() -> str:
 class CachedDocument:
     record: DocumentRecord
     summary: GraphSummary
-    pieces: Path  # the graph's serialised pieces (`kg.write.unpack_pieces`)
+    pieces: Path  # the graph's serialised pieces (`kg/pieces.py`)
     corpus_view: bytes  # N-Triples: what the corpus shapes read of the graph (`kg.validate_scopes.corpus_view`)
     report: Path | None = None  # the document shapes' report on it, for the current shapes; empty: no results
 
@@ -89,7 +91,7 @@ class ExtractionCache:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             self.misses += 1
             return None
-        if not isinstance(record, DocumentRecord) or record.source.sha256 != source.sha256 or not pieces.is_file():
+        if not isinstance(record, DocumentRecord) or record.source.sha256 != source.sha256 or not _whole(pieces):
             self.misses += 1
             return None
         self.hits += 1
@@ -145,6 +147,15 @@ class ExtractionCache:
             stale = path.suffix in (".pickle", ".pieces", ".report") and path.stem not in self.used
             if path.name.startswith(".tmp-") or stale:
                 path.unlink(missing_ok=True)
+
+
+def _whole(pieces: Path) -> bool:
+    """Whether the pieces file is all there (a torn or foreign one is a miss: the document is extracted again)."""
+    try:
+        PackedPieces.open(pieces).close()
+    except (OSError, KgError):
+        return False
+    return True
 
 
 def _write_file(path: Path, data: bytes) -> None:

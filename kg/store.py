@@ -7,9 +7,9 @@ joined as a VALUES block (`kg/saved_queries.py`), exactly as they are sent to a 
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,12 +141,11 @@ class StoreSync:
         self.current: dict[str, str] = {}
         self.changed: dict[str, bytes] = {}
 
-    def see(self, graph: str, nquads: bytes, ntriples: bytes) -> None:
-        """A graph as written to graph.nq and graph.nt."""
-        digest = hashlib.sha256(nquads).hexdigest()
+    def see(self, graph: str, digest: str, ntriples: Callable[[], bytes]) -> None:
+        """A graph as written: the SHA-256 of its N-Quads, and its N-Triples (read only when it changed)."""
         self.current[graph] = digest
         if self.previous is not None and self.previous.get(graph) != digest:
-            self.changed[graph] = ntriples
+            self.changed[graph] = ntriples()
 
     def finish(self) -> None:
         """In place: replace the changed graphs and drop the removed ones. Then record the manifest."""

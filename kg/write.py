@@ -30,10 +30,12 @@ from rdflib import Graph
 
 from kg.errors import UsageError
 from kg.namespaces import PREFIXES, compact_iri
+from kg.pieces import PIECE_FILES, PackedPieces, nquads_digest
 from kg.timings import PhaseTimer
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-PIECE_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.nt", "graph.jsonld")  # written graph by graph
+# Told of every graph written: its IRI, the SHA-256 of its N-Quads, and how to get its N-Triples if needed.
+GraphObserver = Callable[[str, str, Callable[[], bytes]], None]
 OUTPUT_FILES = (*PIECE_FILES, "context.jsonld")
 
 
@@ -58,9 +60,7 @@ class DatasetWriter:
     graph, governments and policies in the shared ones), so no triple repeats.
     """
 
-    def __init__(
-        self, files: dict[str, BinaryIO], observe: Callable[[str, dict[str, bytes]], None] | None = None
-    ) -> None:
+    def __init__(self, files: dict[str, BinaryIO], observe: GraphObserver | None = None) -> None:
         self.files = files
         self.observe = observe  # told of every graph written (the store's incremental update)
         self.graphs = 0
@@ -73,9 +73,7 @@ class DatasetWriter:
         files["context.jsonld"].write(_json_bytes(context))
 
     @classmethod
-    def open(
-        cls, folder: Path, observe: Callable[[str, dict[str, bytes]], None] | None = None
-    ) -> tuple[DatasetWriter, ExitStack]:
+    def open(cls, folder: Path, observe: GraphObserver | None = None) -> tuple[DatasetWriter, ExitStack]:
         stack = ExitStack()
         files = {name: stack.enter_context((folder / name).open("wb")) for name in OUTPUT_FILES}
         return cls(files, observe), stack
@@ -85,12 +83,29 @@ class DatasetWriter:
         self.write_pieces(name, graph_pieces(name, triples))
 
     def write_pieces(self, graph: str, pieces: dict[str, bytes]) -> None:
-        """One named graph already serialised by `graph_pieces` (in a worker, or read from the cache)."""
+        """One named graph already serialised by `graph_pieces`."""
         if self.observe:
-            self.observe(graph, pieces)
-        for name in PIECE_FILES[:-1]:
+            self.observe(graph, nquads_digest(pieces["graph.nq"]), lambda: pieces["graph.nt"])
+        self._separate()
+        for name in PIECE_FILES:
             self.files[name].write(pieces[name])
-        self.files["graph.jsonld"].write((b",\n" if self.graphs else b"") + pieces["graph.jsonld"])
+
+    def write_packed(self, graph: str, path: Path) -> None:
+        """One named graph from a cached pieces file (`kg/pieces.py`), copied file to file by the kernel."""
+        packed = PackedPieces.open(path)
+        try:
+            if self.observe:
+                self.observe(graph, packed.digest, lambda: packed.read("graph.nt"))
+            self._separate()
+            for name in PIECE_FILES:
+                packed.copy_to(name, self.files[name])
+        finally:
+            packed.close()
+
+    def _separate(self) -> None:
+        """Between two graphs of graph.jsonld's list, a comma."""
+        if self.graphs:
+            self.files["graph.jsonld"].write(b",\n")
         self.graphs += 1
 
     def finish(self) -> None:
@@ -109,24 +124,6 @@ def graph_pieces(name: str, triples: list[ox.Triple]) -> dict[str, bytes]:
         "graph.nt": ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES),
         "graph.jsonld": _jsonld_graph(name, triples),
     }
-
-
-def pack_pieces(pieces: dict[str, bytes]) -> bytes:
-    """The pieces as one blob (a header line of their lengths, then the bytes) for the cache."""
-    header = " ".join(str(len(pieces[name])) for name in PIECE_FILES).encode()
-    return header + b"\n" + b"".join(pieces[name] for name in PIECE_FILES)
-
-
-def unpack_pieces(blob: bytes) -> dict[str, bytes]:
-    end = blob.index(b"\n")
-    lengths = [int(n) for n in blob[:end].split()]
-    if len(lengths) != len(PIECE_FILES) or end + 1 + sum(lengths) != len(blob):
-        raise ValueError("truncated or foreign pieces")
-    pieces, offset = {}, end + 1
-    for name, length in zip(PIECE_FILES, lengths, strict=True):
-        pieces[name] = blob[offset : offset + length]
-        offset += length
-    return pieces
 
 
 def serialise(graphs: list[tuple[str, list[ox.Triple]]]) -> dict[str, bytes]:

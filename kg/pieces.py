@@ -1,0 +1,94 @@
+"""A document's graph serialised for every output file, as the cache keeps it: one file, `<key>.pieces`.
+
+The first line is the SHA-256 of the graph's N-Quads and the length of each piece in `PIECE_FILES` order; the
+pieces follow, back to back. The build concatenates the pieces of every document into the output files, so at
+2,000 documents it moves 2.3 GB: the kernel copies each piece from this file into its output file
+(`os.copy_file_range`) instead of reading it into Python and writing it out again, and the store's incremental
+update compares the digest instead of hashing 0.7 GB of N-Quads again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from kg.errors import KgError
+
+PIECE_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.nt", "graph.jsonld")  # written graph by graph
+_HEADER_MAX = 256  # a digest and five lengths
+
+
+def pack_pieces(pieces: dict[str, bytes]) -> bytes:
+    """The pieces as one blob (the header line, then the bytes) for the cache."""
+    lengths = " ".join(str(len(pieces[name])) for name in PIECE_FILES)
+    header = f"{nquads_digest(pieces['graph.nq'])} {lengths}\n".encode()
+    return header + b"".join(pieces[name] for name in PIECE_FILES)
+
+
+def nquads_digest(nquads: bytes) -> str:
+    return hashlib.sha256(nquads).hexdigest()
+
+
+@dataclass(frozen=True)
+class PackedPieces:
+    """An open pieces file: where each piece lies in it."""
+
+    path: Path
+    handle: BinaryIO
+    digest: str  # of the N-Quads piece
+    ranges: dict[str, tuple[int, int]]  # output file name → (offset, length) in this file
+
+    @classmethod
+    def open(cls, path: Path) -> PackedPieces:
+        """Raises KgError when the file is not a whole pieces file (torn, or written by another version)."""
+        handle = path.open("rb")
+        try:
+            line = handle.readline(_HEADER_MAX)
+            fields = line.split()
+            if not line.endswith(b"\n") or len(fields) != 1 + len(PIECE_FILES):
+                raise ValueError("bad header")
+            lengths = [int(field) for field in fields[1:]]
+            offset, ranges = len(line), {}
+            for name, length in zip(PIECE_FILES, lengths, strict=True):
+                ranges[name] = (offset, length)
+                offset += length
+            if offset != os.fstat(handle.fileno()).st_size:
+                raise ValueError("size does not match the header")
+        except ValueError as err:
+            handle.close()
+            raise KgError(f"{path}: damaged cache entry ({err}); delete the cache folder and build again") from err
+        return cls(path, handle, fields[0].decode("ascii"), ranges)
+
+    def read(self, name: str) -> bytes:
+        offset, length = self.ranges[name]
+        return os.pread(self.handle.fileno(), length, offset)
+
+    def copy_to(self, name: str, out: BinaryIO) -> None:
+        """Append the piece for the output file `name` to `out`, a file open for writing."""
+        offset, length = self.ranges[name]
+        out.flush()  # what Python buffered goes first; the kernel then appends at the file's position
+        for start, size in _copied(self.handle.fileno(), out.fileno(), offset, length):
+            out.write(os.pread(self.handle.fileno(), size, start))  # what the kernel could not copy
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def _copied(source: int, target: int, offset: int, length: int) -> Iterator[tuple[int, int]]:
+    """Copy `length` bytes at `offset` of `source` to the position of `target` in the kernel; yields the
+    (offset, length) left over when the file system or the platform cannot (no copy_file_range: not Linux)."""
+    end = offset + length
+    while offset < end:
+        try:
+            copied = os.copy_file_range(source, target, end - offset, offset)
+        except (AttributeError, OSError):
+            break
+        if copied == 0:
+            break
+        offset += copied
+    if offset < end:
+        yield offset, end - offset
