@@ -329,6 +329,7 @@ def to_dataset(records: list[DocumentRecord], base: str = DEFAULT_BASE) -> Datas
 
 def build(paths: Iterable[Path], options: BuildOptions, progress: ProgressHook | None = None) -> BuildReport:
     """Build, validate and write the graph. Per-file input errors are reported, not raised."""
+    timer = PhaseTimer()
     files, missing = discover(paths)
     with ExitStack() as scope:
         if options.use_cache:
@@ -338,7 +339,6 @@ def build(paths: Iterable[Path], options: BuildOptions, progress: ProgressHook |
             folder = Path(scope.enter_context(tempfile.TemporaryDirectory(prefix=".pieces-", dir=options.out_dir)))
         cache = ExtractionCache(folder, options.base)
         work = _ExtractAndSerialise(folder, options.base, options.run_validation)
-        timer = PhaseTimer()
         documents, errors = _run_all(files, options, work, progress, cache, timer)
         if options.run_validation:
             with timer.phase("validate documents"):
@@ -353,6 +353,7 @@ def build(paths: Iterable[Path], options: BuildOptions, progress: ProgressHook |
             )
         with _alive_now_frozen():
             _write_outputs(documents, options, report, cache)
+    timer.stop()
     return report
 
 

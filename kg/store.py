@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef, Variable
 from rdflib.term import Node
 
+from kg.atomic_file import write_bytes
 from kg.errors import KgError, UsageError
 from kg.saved_queries import with_values
 from kg.write import built_file
@@ -161,9 +161,7 @@ class StoreSync:
             store.flush()
             del store
         self.manifest.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.manifest.with_name(f".tmp-{self.manifest.name}")
-        temporary.write_text(json.dumps(self.current, sort_keys=True, indent=0), "utf-8")
-        os.replace(temporary, self.manifest)
+        write_bytes(self.manifest, json.dumps(self.current, sort_keys=True, indent=0).encode("utf-8"))
 
 
 def read_manifest(store: Path, manifest: Path) -> dict[str, str] | None:

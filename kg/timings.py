@@ -12,10 +12,16 @@ from contextlib import contextmanager
 
 
 class PhaseTimer:
-    """Seconds spent in each named phase, in the order the phases first ran; a phase run twice adds up."""
+    """Seconds spent in each named phase, in the order the phases first ran (a phase run twice adds up), and the
+    wall time from the timer's creation to `stop`, which includes what no phase timed."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self.wall: float | None = None
+        self._started = time.perf_counter()
+
+    def stop(self) -> None:
+        self.wall = time.perf_counter() - self._started
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
@@ -27,9 +33,10 @@ class PhaseTimer:
 
     @property
     def total(self) -> float:
-        return sum(self.seconds.values())
+        """The wall time once stopped; until then, the sum of the phases."""
+        return self.wall if self.wall is not None else sum(self.seconds.values())
 
     def summary(self) -> str:
-        """`12.3 s (read 1.1, extract 4.2, …)`: the phases that took a measurable time."""
+        """`12.3 s (read 1.1, extract 4.2, …)`: the total, and the phases that took a measurable time."""
         parts = ", ".join(f"{name} {seconds:.1f}" for name, seconds in self.seconds.items() if seconds >= 0.05)
         return f"{self.total:.1f} s" + (f" ({parts})" if parts else "")

@@ -78,12 +78,9 @@ class DatasetWriter:
         files = {name: stack.enter_context((folder / name).open("wb")) for name in OUTPUT_FILES}
         return cls(files, observe), stack
 
-    def write_graph(self, name: str, triples: list[ox.Triple]) -> None:
+    def write_graph(self, graph: str, triples: list[ox.Triple]) -> None:
         """One named graph, its triples already deduplicated and sorted (`GraphSet.finalised`)."""
-        self.write_pieces(name, graph_pieces(name, triples))
-
-    def write_pieces(self, graph: str, pieces: dict[str, bytes]) -> None:
-        """One named graph already serialised by `graph_pieces`."""
+        pieces = graph_pieces(graph, triples)
         if self.observe:
             self.observe(graph, nquads_digest(pieces["graph.nq"]), lambda: pieces["graph.nt"])
         self._separate()
@@ -92,15 +89,12 @@ class DatasetWriter:
 
     def write_packed(self, graph: str, path: Path) -> None:
         """One named graph from a cached pieces file (`kg/pieces.py`), copied file to file by the kernel."""
-        packed = PackedPieces.open(path)
-        try:
+        with PackedPieces.open(path) as packed:
             if self.observe:
                 self.observe(graph, packed.digest, lambda: packed.read("graph.nt"))
             self._separate()
             for name in PIECE_FILES:
                 packed.copy_to(name, self.files[name])
-        finally:
-            packed.close()
 
     def _separate(self) -> None:
         """Between two graphs of graph.jsonld's list, a comma."""

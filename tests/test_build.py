@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -151,7 +152,16 @@ def test_bad_inputs_are_reported_and_the_rest_builds(tmp_path, capsys):
     encodings = {str(o) for o in dataset.objects(None, KG.encoding)}
     assert encodings == {"utf-8", "utf-8-sig", "gb18030", "big5"}
     assert "alert" not in (out / "graph.nt").read_text("utf-8")
+    assert re.search(r"^time: [0-9.]+ s \(.*\bextract [0-9.]+.*\)$", captured.out, re.MULTILINE), captured.out
     assert main(["build", str(corpus), "--out", str(tmp_path / "strict"), "--quiet", "--strict"]) == 2
+
+
+def test_the_build_times_its_phases(seed_build):
+    _, report = seed_build
+    phases = report.timings.seconds
+    assert list(phases)[:2] == ["read", "extract"]
+    assert {"shared graphs", "write files", "validate corpus", "store", "move into place"} <= set(phases)
+    assert report.timings.wall >= sum(phases.values()) > 0  # the wall time includes what no phase timed
 
 
 def test_nothing_buildable_is_an_error(tmp_path, capsys):

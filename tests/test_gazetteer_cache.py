@@ -4,8 +4,10 @@ written only means no cache. Every load here is real (the packaged datasets, a r
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -13,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from kg.gazetteer import Gazetteer, load_gazetteer
-from kg.machine_cache import CACHE_DIR_VARIABLE
+from kg.gazetteer import RULES_FILE, Gazetteer, load_gazetteer
+from kg.machine_cache import CACHE_DIR_VARIABLE, STALE_AFTER_SECONDS
 
 TEXTS = ("陕西省铜川市王益区黄堡镇", "长沙市教育局", "海西州和延边州的示范县", "关于印发北京市东城区教育工作要点的通知")
 FILE_NAME = re.compile(r"gazetteer-[0-9a-f]{16}\.pickle")
@@ -129,12 +131,36 @@ def test_a_folder_that_cannot_be_made_only_means_no_cache(
     assert blocker.is_file()
 
 
-def test_writing_removes_the_files_of_other_keys(cache_dir: Path, reference: Reference) -> None:
+def test_writing_removes_the_files_of_other_keys_unused_for_a_week(cache_dir: Path, reference: Reference) -> None:
     cache_dir.mkdir()
     stale = cache_dir / "gazetteer-0123456789abcdef.pickle"
     stale.write_bytes(reference.pickled)  # a good pickle, but under a key the sources no longer have
+    week_ago = time.time() - STALE_AFTER_SECONDS - 60
+    os.utime(stale, (week_ago, week_ago))
+    recent = cache_dir / "gazetteer-fedcba9876543210.pickle"  # another checkout's, say: still in use
+    recent.write_bytes(reference.pickled)
     unrelated = cache_dir / "another-cache.json"
     unrelated.write_text("{}")
 
     load_gazetteer()
-    assert sorted(p.name for p in cache_dir.iterdir()) == sorted([reference.file_name, unrelated.name])
+    assert sorted(p.name for p in cache_dir.iterdir()) == sorted([reference.file_name, recent.name, unrelated.name])
+
+
+def test_a_file_others_can_write_is_never_unpickled(cache_dir: Path, reference: Reference) -> None:
+    cache_dir.mkdir()
+    planted = cache_dir / reference.file_name
+    planted.write_bytes(reference.pickled)
+    planted.chmod(0o666)
+    assert not load_gazetteer().stats.cached
+
+
+def test_an_edited_source_gives_another_key(
+    cache_dir: Path, reference: Reference, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache_dir.mkdir()
+    (cache_dir / reference.file_name).write_bytes(reference.pickled)
+    rules = tmp_path / "gazetteer_rules.json"
+    rules.write_text(RULES_FILE.read_text("utf-8") + "\n", "utf-8")  # the same rules, other bytes
+    monkeypatch.setattr("kg.gazetteer.RULES_FILE", rules)
+    assert not load_gazetteer().stats.cached
+    assert len([p for p in cache_dir.iterdir() if FILE_NAME.fullmatch(p.name)]) == 2

@@ -27,23 +27,18 @@ def packed(tmp_path: Path) -> Path:
 
 
 def test_each_piece_reads_back_and_the_digest_is_of_the_nquads(packed: Path) -> None:
-    pieces = PackedPieces.open(packed)
-    try:
+    with PackedPieces.open(packed) as pieces:
         assert {name: pieces.read(name) for name in PIECE_FILES} == PIECES
         assert pieces.digest == nquads_digest(PIECES["graph.nq"])
-    finally:
-        pieces.close()
 
 
 def test_pieces_are_appended_after_what_python_buffered(packed: Path, tmp_path: Path) -> None:
     target = tmp_path / "out.nt"
-    pieces = PackedPieces.open(packed)
-    with target.open("wb") as out:
+    with PackedPieces.open(packed) as pieces, target.open("wb") as out:
         out.write(b"head\n")  # still in Python's buffer when the kernel copies
         pieces.copy_to("graph.nt", out)
         out.write(b"tail\n")
         pieces.copy_to("graph.trig", out)
-    pieces.close()
     assert target.read_bytes() == b"head\n" + PIECES["graph.nt"] + b"tail\n" + PIECES["graph.trig"]
 
 
@@ -53,10 +48,8 @@ def test_a_target_the_kernel_cannot_copy_into_gets_the_bytes_by_reads(packed: Pa
     received = bytearray()
     reader = threading.Thread(target=lambda: received.extend(_drain(read_end)))
     reader.start()
-    pieces = PackedPieces.open(packed)
-    with open(write_end, "wb") as out:
+    with PackedPieces.open(packed) as pieces, open(write_end, "wb") as out:
         pieces.copy_to("graph.jsonld", out)
-    pieces.close()
     reader.join()
     assert bytes(received) == PIECES["graph.jsonld"]
 
@@ -66,10 +59,25 @@ def _drain(fd: int) -> bytes:
         return handle.read()
 
 
-@pytest.mark.parametrize("damage", ["truncated", "header", "empty"])
-def test_a_damaged_file_is_refused_by_name(packed: Path, damage: str) -> None:
-    data = packed.read_bytes()
-    packed.write_bytes({"truncated": data[:-3], "header": b"x 1 2\n" + data, "empty": b""}[damage])
+DIGEST = b"0" * 64
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[:-3],  # torn
+        lambda data: data + b"x",  # longer than its header says
+        lambda data: b"x 1 2\n" + data,
+        lambda data: b"",
+        lambda data: b"1 1 1 1 1\nabcde",  # the header of the version before the digest
+        lambda data: "é 0 0 0 0 0\n".encode(),  # well formed but for the digest
+        lambda data: DIGEST + b" 10 -5 0 0 0\n" + b"x" * 5,  # lengths that add up, one negative
+        lambda data: DIGEST + b" +1 0 0 0 0\nx",
+    ],
+    ids=["torn", "longer", "garbage", "empty", "old-header", "digest", "negative", "signed"],
+)
+def test_a_damaged_file_is_refused_by_name(packed: Path, damage) -> None:
+    packed.write_bytes(damage(packed.read_bytes()))
     with pytest.raises(KgError, match=r"entry\.pieces: damaged cache entry"):
         PackedPieces.open(packed)
 
