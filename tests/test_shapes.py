@@ -23,6 +23,7 @@ import rdflib.namespace
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
+from rdflib.plugins.stores.memory import Memory
 
 from kg.namespaces import DEFAULT_BASE, KG, OA, ONTOLOGY_IRI, ORG, SH
 from kg.validate import (
@@ -326,7 +327,7 @@ MUTATIONS: list[Case] = [
         "plan-planYear-2101",
         put(PLAN, KG.planYear, Literal("2101", datatype=GYEAR)),
         V("WorkPlanShape-planYearRange"),
-        V("TargetShape-deadlineAfterPlanYear"),
+        V("WorkPlanShape-targetDeadlineAfterPlanYear"),
     ),
     case(
         "plan-issued-datetime",
@@ -464,7 +465,16 @@ MUTATIONS: list[Case] = [
         "initiative-section-of-other-plan",
         put(SECTION, KG.partOf, OTHER_PLAN),
         V("SectionShape-partOf"),
-        V("InitiativeShape-sectionInSamePlan"),
+        V("WorkPlanShape-initiativeSectionInSamePlan"),
+    ),
+    case(
+        "initiative-in-another-plan",  # its section, target and reference report it from their plan
+        put(INITIATIVE, KG.partOf, OTHER_PLAN),
+        V("InitiativeShape-partOf"),
+        V("WorkPlanShape-countsAgree"),
+        V("WorkPlanShape-initiativeSectionInSamePlan"),
+        V("WorkPlanShape-targetSamePlan"),
+        V("WorkPlanShape-referenceSamePlan"),
     ),
     # target
     case("target-no-value", drop(TARGET, KG.value), V("TargetShape-value")),
@@ -473,7 +483,7 @@ MUTATIONS: list[Case] = [
         "target-in-another-plan",
         put(TARGET, KG.inPlan, OTHER_PLAN),  # not a plan of this graph either
         V("TargetShape-inPlan"),
-        V("TargetShape-samePlan"),
+        V("WorkPlanShape-targetSamePlan"),
         V("WorkPlanShape-countsAgree"),
     ),
     case("target-value-string", put(TARGET, KG.value, Literal("95")), V("TargetShape-value")),
@@ -505,12 +515,12 @@ MUTATIONS: list[Case] = [
     case(
         "target-deadline-before-plan-year",
         put(TARGET, KG.deadline, Literal("2016", datatype=GYEAR)),
-        V("TargetShape-deadlineAfterPlanYear"),
+        V("WorkPlanShape-targetDeadlineAfterPlanYear"),
     ),
     case(
         "target-deadline-2101",
         put(TARGET, KG.deadline, Literal("2101", datatype=GYEAR)),
-        V("TargetShape-deadlineRange"),
+        V("WorkPlanShape-targetDeadlineRange"),
     ),
     case(
         "target-no-span",
@@ -525,17 +535,17 @@ MUTATIONS: list[Case] = [
             put(TARGET, KG.indicator, zh("普惠性幼儿园覆盖率")),
             put(TARGET, KG.value, Literal("120", datatype=XSD.decimal)),
         ),
-        V("TargetShape-percentRange"),
+        V("WorkPlanShape-targetPercentRange"),
     ),
     case(
         "target-percent-range-above-100",
         chain(put(TARGET, KG.indicator, zh("覆盖率")), add(TARGET, KG.valueMax, Literal("101", datatype=XSD.decimal))),
-        V("TargetShape-percentRange"),
+        V("WorkPlanShape-targetPercentRange"),
     ),
     case(
         "target-gross-rate-negative",
         put(TARGET, KG.value, Literal("-1", datatype=XSD.decimal)),
-        V("TargetShape-percentRange"),
+        V("WorkPlanShape-targetPercentRange"),
     ),
     # policy reference
     case(
@@ -552,7 +562,7 @@ MUTATIONS: list[Case] = [
         "reference-in-another-plan",
         put(REFERENCE, KG.inPlan, OTHER_PLAN),  # not a plan of this graph either
         V("PolicyReferenceShape-inPlan"),
-        V("PolicyReferenceShape-samePlan"),
+        V("WorkPlanShape-referenceSamePlan"),
         V("WorkPlanShape-countsAgree"),
     ),
     case(
@@ -588,7 +598,7 @@ MUTATIONS: list[Case] = [
     case(
         "reference-orphan",
         drop(INITIATIVE, KG.hasPolicyReference),
-        V("PolicyReferenceShape-referencedByInitiative"),
+        V("WorkPlanShape-referenceHeld"),
     ),
     case(
         "reference-shared-by-two-plans",
@@ -596,8 +606,8 @@ MUTATIONS: list[Case] = [
             add(URIRef(f"{OTHER_PLAN}/initiative/1"), KG.partOf, OTHER_PLAN),
             add(URIRef(f"{OTHER_PLAN}/initiative/1"), KG.hasPolicyReference, REFERENCE),
         ),
-        V("PolicyReferenceShape-onePlan"),
-        V("PolicyReferenceShape-samePlan"),
+        V("WorkPlanShape-referenceOnePlan"),
+        V("WorkPlanShape-referenceSamePlan"),
     ),
     # policy
     case("policy-no-label", drop(POLICY, RDFS.label), V("PolicyShape-label")),
@@ -904,6 +914,44 @@ def test_every_constraint_has_a_mutation() -> None:
     assert exercised - constraints == set()
 
 
+# The SPARQL checks of a plan's items, each with the item the valid graph's mutations make fail
+ITEM_CHECKS = {
+    SHAPES["WorkPlanShape-initiativeSectionInSamePlan"]: INITIATIVE,
+    SHAPES["WorkPlanShape-targetSamePlan"]: TARGET,
+    SHAPES["WorkPlanShape-targetDeadlineRange"]: TARGET,
+    SHAPES["WorkPlanShape-targetDeadlineAfterPlanYear"]: TARGET,
+    SHAPES["WorkPlanShape-targetPercentRange"]: TARGET,
+    SHAPES["WorkPlanShape-referenceHeld"]: REFERENCE,
+    SHAPES["WorkPlanShape-referenceOnePlan"]: REFERENCE,
+    SHAPES["WorkPlanShape-referenceSamePlan"]: REFERENCE,
+}
+ITEM_CHECK_ROWS = [row for row in MUTATIONS if any(shape in ITEM_CHECKS for shape, _ in row.expected)]
+
+
+@pytest.mark.parametrize("row", ITEM_CHECK_ROWS, ids=[row.id for row in ITEM_CHECK_ROWS])
+def test_item_checks_report_the_plan_and_the_item(row: Case) -> None:
+    """The SPARQL checks of initiatives, targets and policy references run once per plan: a failing item is the
+    result's sh:value, its plan the focus node."""
+    g = valid_graph()
+    row.mutate(g)
+    report = validate(g).report
+    reported = set()
+    for result in report.subjects(SH.sourceConstraintComponent, SH.SPARQLConstraintComponent):
+        constraint = report.value(result, SH.sourceConstraint)
+        if constraint in ITEM_CHECKS:
+            reported.add(constraint)
+            assert (report.value(result, SH.focusNode), report.value(result, SH.value)) == (
+                PLAN,
+                ITEM_CHECKS[constraint],
+            ), constraint
+    assert reported == {shape for shape, _ in row.expected if shape in ITEM_CHECKS}
+
+
+def test_every_item_check_is_on_the_plan_shape() -> None:
+    shapes = load_shapes()
+    assert set(ITEM_CHECKS) <= set(shapes.objects(SHAPES.WorkPlanShape, SH.sparql))
+
+
 def test_missing_title_and_year_are_warnings_only() -> None:
     g = valid_graph()
     g.remove((PLAN, DCTERMS.title, None))
@@ -935,7 +983,7 @@ def test_sparql_messages_name_the_values() -> None:
             '"到2020年学前三年毛入园率达到95%以上".',
             f'Span quote "{"x" * 30}…" is not the source text at [{item_start}, {item_start + len(ITEM)}), '
             f'which reads "{ITEM[:30]}…".',
-            "kg:deadline 2015 is before the plan year 2018 minus one.",
+            f"kg:deadline 2015 of target {TARGET} is before the plan year 2018 minus one.",
             "kg:adcode 441902 does not start with the first 4 digits of its kg:withinDivision's adcode 441800.",
         ]
     )
@@ -991,6 +1039,71 @@ def test_validation_time_grows_linearly() -> None:
     elapsed = time.perf_counter() - started
     assert result.conforms, result.summary_lines()
     assert elapsed < 4.0, f"validation took {elapsed:.1f} s"
+
+
+class CountingMemory(Memory):
+    """An in-memory store that counts the triples its lookups return."""
+
+    read = 0
+
+    def triples(self, pattern, context=None):  # type: ignore[no-untyped-def, override]
+        for found in super().triples(pattern, context):
+            self.read += 1
+            yield found
+
+
+def copy_of_document(g: Graph, key: str) -> Graph:
+    """The plan, source document and policy of `g` again, under another document key and policy IRI."""
+    renamed = {DOC: key, str(POLICY): f"{POLICY}-{key}"}
+
+    def rename(term: object) -> object:
+        if not isinstance(term, URIRef) or not str(term).startswith(
+            (str(BASE["plan/"]), str(BASE["source/"]), str(POLICY))
+        ):
+            return term
+        text = str(term)
+        for old, new in renamed.items():
+            text = text.replace(old, new)
+        return URIRef(text)
+
+    copy = Graph()
+    for s, p, o in g:
+        if s not in (BUILD, PROVINCE, CITY, BODY):
+            copy.add((rename(s), p, rename(o)))
+    return copy
+
+
+def test_sparql_constraints_read_only_their_own_plan() -> None:
+    """Each SPARQL constraint, run for a focus node of the valid graph, reads the same triples when three more
+    documents are in the graph: it starts from $this, not from every item of the graph (see the rdflib note in
+    kg/shapes/workplan.ttl)."""
+    shapes = load_shapes()
+    header = "".join(
+        f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
+        for d in shapes.subjects(SH.prefix, None)
+    )
+    stores = CountingMemory(), CountingMemory()
+    small, large = (Graph(store=store) for store in stores)
+    for triple in valid_graph():
+        small.add(triple)
+        large.add(triple)
+    for n in range(1, 4):
+        for triple in copy_of_document(valid_graph(), f"00{n}_copy"):
+            large.add(triple)
+    assert len(set(large.subjects(RDF.type, KG.WorkPlan))) == 4
+    read: dict[URIRef, list[int]] = {}
+    for constraint in sorted(shapes.subjects(RDF.type, SH.SPARQLConstraint)):
+        query = header + str(shapes.value(constraint, SH.select))
+        shape = shapes.value(None, SH.sparql, constraint)
+        focus_nodes = sorted(small.subjects(RDF.type, shapes.value(shape, SH.targetClass)))
+        assert focus_nodes, constraint
+        read[constraint] = []
+        for g, store in zip((small, large), stores, strict=True):
+            store.read = 0
+            for focus in focus_nodes:
+                list(g.query(query, initBindings={"this": focus}))
+            read[constraint].append(store.read)
+    assert {constraint: counts for constraint, counts in read.items() if counts[0] != counts[1]} == {}
 
 
 def test_dataset_is_validated_as_the_union_of_its_graphs() -> None:
