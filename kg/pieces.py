@@ -41,7 +41,6 @@ def nquads_digest(nquads: bytes) -> str:
 class PackedPieces:
     """An open pieces file: where each piece lies in it."""
 
-    path: Path
     handle: BinaryIO
     digest: str  # of the N-Quads piece
     ranges: dict[str, tuple[int, int]]  # output file name → (offset, length) in this file
@@ -65,7 +64,7 @@ class PackedPieces:
         except BaseException:
             handle.close()
             raise
-        return cls(path, handle, header.group(1).decode("ascii"), ranges)
+        return cls(handle, header.group(1).decode("ascii"), ranges)
 
     def __enter__(self) -> PackedPieces:
         return self
@@ -81,25 +80,26 @@ class PackedPieces:
         """Append the piece for the output file `name` to `out`, a file open for writing."""
         offset, length = self.ranges[name]
         out.flush()  # what Python buffered goes first; the kernel then appends at the file's position
-        for start, size in _copied(self.handle.fileno(), out.fileno(), offset, length):
-            for chunk in _read_range(self.handle.fileno(), start, size):  # what the kernel could not copy
-                out.write(chunk)
+        copied = _kernel_copy(self.handle.fileno(), out.fileno(), offset, length)
+        # what the kernel could not copy, by reads
+        for chunk in _read_range(self.handle.fileno(), offset + copied, length - copied):
+            out.write(chunk)
 
 
-def _copied(source: int, target: int, offset: int, length: int) -> Iterator[tuple[int, int]]:
-    """Copy `length` bytes at `offset` of `source` to the position of `target` in the kernel; yields the
-    (offset, length) left over when the file system or the platform cannot (no copy_file_range: not Linux)."""
-    end = offset + length
-    while offset < end:
+def _kernel_copy(source: int, target: int, offset: int, length: int) -> int:
+    """Copy up to `length` bytes at `offset` of `source` to the position of `target` in the kernel; how many it
+    copied (fewer, down to none, where the file system or the platform cannot: no copy_file_range off Linux)."""
+    copy = getattr(os, "copy_file_range", None)
+    done = 0
+    while copy is not None and done < length:
         try:
-            copied = os.copy_file_range(source, target, end - offset, offset)
-        except (AttributeError, OSError):
+            copied = copy(source, target, length - done, offset + done)
+        except OSError:
             break
         if copied == 0:
             break
-        offset += copied
-    if offset < end:
-        yield offset, end - offset
+        done += copied
+    return done
 
 
 def _read_range(source: int, offset: int, length: int) -> Iterator[bytes]:
